@@ -1,0 +1,1 @@
+"""Beancount plugins of the Werkvereniging's books (loaded with `plugin "plugins.<module>"`)."""
