@@ -1,0 +1,1 @@
+"""Reports of the Werkvereniging's books, computed through beanquery at run time."""

@@ -1,0 +1,50 @@
+"""`python -m report`: print the budget table of a budget book in the seed's layout.
+
+    python -m report ledger/begroting-2022.beancount            # text, Dutch number format
+    python -m report ledger/begroting-2022.beancount --csv out.csv   # the same table as CSV
+
+Every figure is computed through beanquery from the query files in queries/.
+"""
+
+import argparse
+import sys
+
+from report.budget_table import budget_table, commitment_rows
+from report.errors import ReportError
+from report.ledger import load_ledger
+from report.render import render_csv, render_text
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m report", description="Begroting in the seed's layout.")
+    parser.add_argument("ledger", help="the budget book, e.g. ledger/begroting-2022.beancount")
+    parser.add_argument("--csv", metavar="FILE", help="write the table as CSV to FILE ('-' for standard output)")
+    args = parser.parse_args(argv)
+    try:
+        entries, options = load_ledger(args.ledger)
+        table = budget_table(entries, options)
+        summary = commitment_rows(entries, options)
+        if args.csv:
+            text = render_csv(table + summary)
+            if args.csv == "-":
+                sys.stdout.write(text)
+            else:
+                _write(args.csv, text)
+        else:
+            sys.stdout.write(render_text(table) + "\n" + render_text(summary))
+    except ReportError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def _write(filename: str, text: str) -> None:
+    try:
+        with open(filename, "w", encoding="utf-8", newline="") as file:
+            file.write(text)
+    except OSError as exc:
+        raise ReportError(f"{filename}: cannot write CSV ({exc.strerror})") from None
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,24 @@
+"""Loading a ledger for a report: any error of the book stops the report."""
+
+from os import path
+
+from beancount import loader
+from beancount.parser import printer
+
+from report.errors import ReportError
+
+
+def load_ledger(filename: str) -> tuple[list, dict]:
+    """Load a Beancount file with its plugins; return (entries, options).
+
+    Raises ReportError when the file is missing or the book has errors (syntax
+    errors, failed checks, plugin errors): a report on a broken book would mislead.
+    """
+    if not path.isfile(filename):
+        raise ReportError(f"{filename}: ledger file not found")
+    entries, errors, options = loader.load_file(filename)
+    if errors:
+        first = printer.format_error(errors[0]).strip()
+        more = f" (and {len(errors) - 1} more; run bean-check {filename})" if len(errors) > 1 else ""
+        raise ReportError(f"{filename}: the ledger has errors: {first}{more}")
+    return entries, options

@@ -1,0 +1,47 @@
+"""The BQL files in queries/: finding, reading and running them.
+
+Each file holds one statement; the file is the only copy of its text (Fava's Query
+page gets the same text through the `plugins.query_files` plugin).
+"""
+
+from pathlib import Path
+
+import beanquery
+
+from report.errors import ReportError
+
+QUERY_DIR = Path(__file__).resolve().parent.parent / "queries"
+
+
+def query_path(name: str) -> Path:
+    """The file of the named query (the file name without `.bql`)."""
+    return QUERY_DIR / f"{name}.bql"
+
+
+def read_query(name: str) -> str:
+    """The text of the named query; ReportError when the file is missing or unreadable."""
+    filename = query_path(name)
+    try:
+        return filename.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ReportError(f"{filename}: cannot read query file ({exc.__class__.__name__}: {exc})") from None
+
+
+def run_query(entries: list, options: dict, name: str) -> list[dict]:
+    """Run the named query file on loaded entries; return its rows as dicts by column name."""
+    filename = query_path(name)
+    text = read_query(name)
+    connection = beanquery.connect("beancount:", entries=entries, errors=[], options=options)
+    try:
+        cursor = connection.execute(text)
+    except beanquery.ParseError as exc:
+        raise ReportError(f"{filename}: query does not parse: {_first_line(exc)}") from None
+    except beanquery.CompilationError as exc:
+        raise ReportError(f"{filename}: query does not compile: {_first_line(exc)}") from None
+    columns = [column.name for column in cursor.description]
+    return [dict(zip(columns, row)) for row in cursor.fetchall()]
+
+
+def _first_line(exc: Exception) -> str:
+    lines = str(exc).strip().splitlines()
+    return lines[0] if lines else exc.__class__.__name__
