@@ -12,6 +12,7 @@ import sys
 from report.budget_table import budget_table, commitment_rows
 from report.errors import ReportError
 from report.ledger import load_ledger
+from report.queries import QUERY_DIR
 from report.render import render_csv, render_text
 
 
@@ -19,11 +20,12 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m report", description="Begroting in the seed's layout.")
     parser.add_argument("ledger", help="the budget book, e.g. ledger/begroting-2022.beancount")
     parser.add_argument("--csv", metavar="FILE", help="write the table as CSV to FILE ('-' for standard output)")
+    parser.add_argument("--queries", metavar="DIR", default=QUERY_DIR, help="folder of the .bql files (default: queries/)")
     args = parser.parse_args(argv)
     try:
         entries, options = load_ledger(args.ledger)
-        table = budget_table(entries, options)
-        summary = commitment_rows(entries, options)
+        table = budget_table(entries, options, args.queries)
+        summary = commitment_rows(entries, options, args.queries)
         if args.csv:
             text = render_csv(table + summary)
             if args.csv == "-":

@@ -7,7 +7,9 @@ the TOTAAL rows and the RESULTAAT row; after it the committed-income summary.
 from dataclasses import dataclass
 from decimal import Decimal
 
-from report.queries import run_query
+from pathlib import Path
+
+from report.queries import QUERY_DIR, run_query
 
 AMOUNT_COLUMNS = ("q1", "q2", "q3", "q4", "totaal")
 HEADINGS = ("Q1", "Q2", "Q3", "Q4", "Totaal", "Toegezegd")
@@ -34,11 +36,11 @@ def _amounts(row: dict | None) -> tuple[Decimal | None, ...]:
     return tuple(row[column] for column in AMOUNT_COLUMNS)
 
 
-def budget_table(entries: list, options: dict) -> list[TableRow]:
+def budget_table(entries: list, options: dict, query_dir: Path = QUERY_DIR) -> list[TableRow]:
     """The seed's table: sections, groups, lines, TOTAAL per section and RESULTAAT."""
-    lines = run_query(entries, options, "begrotingstabel")
-    totals = {row["sectie"]: row for row in run_query(entries, options, "totalen")}
-    result = run_query(entries, options, "resultaat")
+    lines = run_query(entries, options, "begrotingstabel", query_dir)
+    totals = {row["sectie"]: row for row in run_query(entries, options, "totalen", query_dir)}
+    result = run_query(entries, options, "resultaat", query_dir)
     rows: list[TableRow] = []
     for section in (options["name_income"], options["name_expenses"]):
         rows.append(TableRow("sectie", section.upper()))
@@ -54,12 +56,12 @@ def budget_table(entries: list, options: dict) -> list[TableRow]:
     return rows
 
 
-def commitment_rows(entries: list, options: dict) -> list[TableRow]:
+def commitment_rows(entries: list, options: dict, query_dir: Path = QUERY_DIR) -> list[TableRow]:
     """Committed versus uncommitted income, and the result if only committed income comes in."""
     labels = {"toegezegd": "inkomsten toegezegd", "niet-toegezegd": "inkomsten niet toegezegd"}
     rows = [TableRow("sectie", "TOEGEZEGD")]
-    for row in run_query(entries, options, "toegezegde-inkomsten"):
+    for row in run_query(entries, options, "toegezegde-inkomsten", query_dir):
         rows.append(TableRow("toegezegd", labels.get(row["status"], str(row["status"])), _amounts(row)))
-    for row in run_query(entries, options, "resultaat-toegezegd"):
+    for row in run_query(entries, options, "resultaat-toegezegd", query_dir):
         rows.append(TableRow("resultaat", row["regel"], _amounts(row)))
     return rows

@@ -13,24 +13,24 @@ from report.errors import ReportError
 QUERY_DIR = Path(__file__).resolve().parent.parent / "queries"
 
 
-def query_path(name: str) -> Path:
+def query_path(name: str, query_dir: Path = QUERY_DIR) -> Path:
     """The file of the named query (the file name without `.bql`)."""
-    return QUERY_DIR / f"{name}.bql"
+    return Path(query_dir) / f"{name}.bql"
 
 
-def read_query(name: str) -> str:
+def read_query(name: str, query_dir: Path = QUERY_DIR) -> str:
     """The text of the named query; ReportError when the file is missing or unreadable."""
-    filename = query_path(name)
+    filename = query_path(name, query_dir)
     try:
         return filename.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise ReportError(f"{filename}: cannot read query file ({exc.__class__.__name__}: {exc})") from None
 
 
-def run_query(entries: list, options: dict, name: str) -> list[dict]:
+def run_query(entries: list, options: dict, name: str, query_dir: Path = QUERY_DIR) -> list[dict]:
     """Run the named query file on loaded entries; return its rows as dicts by column name."""
-    filename = query_path(name)
-    text = read_query(name)
+    filename = query_path(name, query_dir)
+    text = read_query(name, query_dir)
     connection = beanquery.connect("beancount:", entries=entries, errors=[], options=options)
     try:
         cursor = connection.execute(text)
@@ -38,6 +38,8 @@ def run_query(entries: list, options: dict, name: str) -> list[dict]:
         raise ReportError(f"{filename}: query does not parse: {_first_line(exc)}") from None
     except beanquery.CompilationError as exc:
         raise ReportError(f"{filename}: query does not compile: {_first_line(exc)}") from None
+    except beanquery.Error as exc:
+        raise ReportError(f"{filename}: query failed: {_first_line(exc)}") from None
     columns = [column.name for column in cursor.description]
     return [dict(zip(columns, row)) for row in cursor.fetchall()]
 
