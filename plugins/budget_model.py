@@ -1,0 +1,483 @@
+"""The budget as plain data: budget lines, actuals, board approvals and overruns.
+
+Shared by the budget plugins (`plugins.budget_rules`, `plugins.budget_guard`), the
+income report (`report.income_watch`) and the Fava "Begroting" page. Pure functions
+over loaded Beancount entries, except `load_budget`, which reads a budget book from
+disk (cached).
+
+Signs: every amount in this module has its natural sign. Budgeted and actual income
+are positive, budgeted and actual expenses are positive (Beancount books income as
+negative numbers; `natural_amount` turns them round).
+
+Quarters are the integers 1..4 of the budget year. A budget entry belongs to the
+quarter of its date (`budget_rules` checks that its #Q1..#Q4 tag says the same).
+
+The ledger's records that this module reads:
+
+    2022-01-01 custom "begroting-vastgesteld" "Q1" 102906 EUR 49340 EUR 53566 EUR
+        the adopted budget of a quarter: TOTAAL inkomsten, TOTAAL uitgaven, RESULTAAT
+        (read and checked by budget_rules; a later-dated entry for the same quarter is
+        a budget amendment and supersedes the earlier one)
+    2022-05-20 custom "overschrijding-goedgekeurd" Uitgaven:Festival 2500 EUR "Bestuursbesluit 2022-07"
+        a board decision approving an overrun of a budget line by up to that amount
+    bestuursbesluit: "Bestuursbesluit 2022-07"
+        the same approval as metadata on a transaction (or on one of its postings): the
+        transaction's spending on its expense lines is approved
+"""
+
+from __future__ import annotations
+
+import datetime
+import os
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
+from os import path
+from typing import Any, NamedTuple
+
+from beancount.core import account as account_lib
+from beancount.core import amount as amount_lib
+from beancount.core import data
+
+INCOME_ROOT = "Inkomsten"
+EXPENSES_ROOT = "Uitgaven"
+CURRENCY = "EUR"
+QUARTERS = (1, 2, 3, 4)
+
+COMMITTED_TAG = "toegezegd"
+UNCOMMITTED_TAG = "niet-toegezegd"
+ADOPTED_TYPE = "begroting-vastgesteld"
+APPROVAL_TYPE = "overschrijding-goedgekeurd"
+APPROVAL_META = "bestuursbesluit"
+
+ZERO = Decimal(0)
+
+
+class ModelError(NamedTuple):
+    """A Beancount-style error (source meta, message, entry) raised by this module."""
+
+    source: dict
+    message: str
+    entry: Any
+
+
+# ---------------------------------------------------------------- quarters and signs
+
+
+def quarter_of(date: datetime.date) -> int:
+    """The quarter (1..4) of a date."""
+    return (date.month - 1) // 3 + 1
+
+
+def quarter_start(year: int, quarter: int) -> datetime.date:
+    """The first day of a quarter."""
+    return datetime.date(year, 3 * quarter - 2, 1)
+
+
+def quarter_end(year: int, quarter: int) -> datetime.date:
+    """The last day of a quarter."""
+    if quarter == 4:
+        return datetime.date(year, 12, 31)
+    return quarter_start(year, quarter + 1) - datetime.timedelta(days=1)
+
+
+def quarter_tag(quarter: int) -> str:
+    """The tag of a quarter: 'Q1'..'Q4'."""
+    return f"Q{quarter}"
+
+
+def quarter_tags(tags: Iterable[str] | None) -> list[int]:
+    """The quarters named by the quarter tags (#Q1..#Q4) among tags, sorted."""
+    return sorted(int(tag[1]) for tag in (tags or ()) if len(tag) == 2 and tag[0] == "Q" and tag[1] in "1234")
+
+
+def is_budget_account(account: str, income_root: str = INCOME_ROOT, expenses_root: str = EXPENSES_ROOT) -> bool:
+    """True for an income or expense account (one that a budget line can be)."""
+    root = account_lib.root(1, account)
+    return root in (income_root, expenses_root)
+
+
+def is_income(account: str, income_root: str = INCOME_ROOT) -> bool:
+    """True for an income account."""
+    return account_lib.root(1, account) == income_root
+
+
+def natural_amount(account: str, number: Decimal, income_root: str = INCOME_ROOT) -> Decimal:
+    """A posting's number with its natural sign: income positive, expenses positive."""
+    return -number if is_income(account, income_root) else number
+
+
+def _zero_quarters() -> dict[int, Decimal]:
+    return {quarter: ZERO for quarter in QUARTERS}
+
+
+# ---------------------------------------------------------------- budget lines
+
+
+@dataclass(frozen=True)
+class BudgetLine:
+    """One line of the budget: an income or expense account and its budget per quarter.
+
+    quarters holds all four quarters (0 where nothing is budgeted), natural sign.
+    committed: for income True when every budget entry of the line is #toegezegd,
+    False when any is #niet-toegezegd (or carries no commitment tag); None for expenses.
+    committed_by_quarter: for income, the same per quarter that has a budget entry.
+    Treat instances as read-only: load_budget shares them between callers.
+    """
+
+    account: str
+    label: str
+    group: str | None
+    order: int
+    income: bool
+    quarters: dict[int, Decimal]
+    committed: bool | None
+    committed_by_quarter: dict[int, bool] = field(default_factory=dict)
+
+    @property
+    def total(self) -> Decimal:
+        """The budget of the year."""
+        return sum(self.quarters.values(), ZERO)
+
+    def cumulative(self, quarter: int) -> Decimal:
+        """The budget from the start of the year up to and including the quarter."""
+        return sum((self.quarters[q] for q in QUARTERS if q <= quarter), ZERO)
+
+
+def budget_entries(entries: Iterable, income_root: str = INCOME_ROOT, expenses_root: str = EXPENSES_ROOT):
+    """The budget entries among entries: transactions that post to an income or expense account."""
+    for entry in entries:
+        if isinstance(entry, data.Transaction) and any(
+            is_budget_account(posting.account, income_root, expenses_root) for posting in entry.postings
+        ):
+            yield entry
+
+
+def budget_lines(entries: list, options_map: Mapping | None = None) -> tuple[dict[str, BudgetLine], int]:
+    """The budget lines of a loaded budget book, in the order of the `regel` metadata.
+
+    A budget line is an income or expense account that a budget entry posts to; its
+    label, group and order come from the `label`, `groep` and `regel` metadata of its
+    `open` directive. Only EUR postings count. Returns (lines by account, budget
+    year); the year is that of the earliest budget entry (0 when there is none).
+    """
+    income_root, expenses_root = _roots(options_map)
+    opens = {entry.account: entry for entry in entries if isinstance(entry, data.Open)}
+    amounts: dict[str, dict[int, Decimal]] = {}
+    commitment: dict[str, dict[int, bool]] = {}
+    year = 0
+    for entry in budget_entries(entries, income_root, expenses_root):
+        year = year or entry.date.year
+        quarter = quarter_of(entry.date)
+        tags = entry.tags or frozenset()
+        committed = COMMITTED_TAG in tags and UNCOMMITTED_TAG not in tags
+        for posting in entry.postings:
+            if not is_budget_account(posting.account, income_root, expenses_root):
+                continue
+            quarters = amounts.setdefault(posting.account, _zero_quarters())
+            if posting.units is not None and posting.units.currency == CURRENCY:
+                quarters[quarter] += natural_amount(posting.account, posting.units.number, income_root)
+            if is_income(posting.account, income_root):
+                by_quarter = commitment.setdefault(posting.account, {})
+                by_quarter[quarter] = by_quarter.get(quarter, True) and committed
+
+    lines = []
+    for account, quarters in amounts.items():
+        meta = opens[account].meta if account in opens else {}
+        income = is_income(account, income_root)
+        by_quarter = commitment.get(account, {}) if income else {}
+        lines.append(
+            BudgetLine(
+                account=account,
+                label=str(meta.get("label") or account),
+                group=str(meta["groep"]) if meta.get("groep") else None,
+                order=_order(meta.get("regel")),
+                income=income,
+                quarters=quarters,
+                committed=all(by_quarter.values()) if income else None,
+                committed_by_quarter=dict(sorted(by_quarter.items())),
+            )
+        )
+    lines.sort(key=lambda line: (line.order, line.account))
+    return {line.account: line for line in lines}, year
+
+
+def _order(value: Any) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return 10**6
+
+
+def _roots(options_map: Mapping | None) -> tuple[str, str]:
+    options_map = options_map or {}
+    return options_map.get("name_income", INCOME_ROOT), options_map.get("name_expenses", EXPENSES_ROOT)
+
+
+# ---------------------------------------------------------------- loading a budget book
+
+_CACHE: dict[str, tuple[tuple, tuple[dict[str, BudgetLine], int, list]]] = {}
+_LOADING: set[str] = set()
+
+
+def _stamp(filenames: Iterable[str]) -> tuple:
+    stamp = []
+    for filename in sorted(filenames):
+        try:
+            stat = os.stat(filename)
+        except OSError:
+            stamp.append((filename, None, None))
+        else:
+            stamp.append((filename, stat.st_mtime_ns, stat.st_size))
+    return tuple(stamp)
+
+
+def budget_files(filename: str) -> list[str]:
+    """The files of a loaded budget book (the book and every file it includes); [] if not loaded."""
+    cached = _CACHE.get(path.abspath(filename))
+    return [stamp[0] for stamp in cached[0]] if cached else []
+
+
+def load_budget(filename: str) -> tuple[dict[str, BudgetLine], int, list]:
+    """Load a budget book: (lines by account, budget year, the book's errors).
+
+    The errors are those of the whole load (syntax, validation, the book's own
+    plugins such as budget_rules), plus a ModelError when the file is missing or the
+    book has no budget entries. The result is cached on the absolute path and the
+    modification times of the book and all its included files, so a repeated load
+    (bean-check, a Fava reload of another book) does not reload an unchanged budget.
+    """
+    filename = path.abspath(filename)
+    cached = _CACHE.get(filename)
+    if cached and _stamp(stamp[0] for stamp in cached[0]) == cached[0]:
+        return cached[1]
+    source = data.new_metadata(filename, 0)
+    if not path.isfile(filename):
+        return {}, 0, [ModelError(source, f"budget book not found: {filename}", None)]
+    if filename in _LOADING:
+        return {}, 0, [ModelError(source, f"budget book {filename} loads itself: its budget plugin names its own file", None)]
+
+    from beancount import loader  # here, not at the top: loader imports the plugins' modules
+
+    _LOADING.add(filename)
+    try:
+        entries, errors, options_map = loader.load_file(filename)
+    finally:
+        _LOADING.discard(filename)
+    lines, year = budget_lines(entries, options_map)
+    errors = list(errors)
+    if not lines:
+        errors.append(ModelError(source, f"budget book {filename} has no budget entries", None))
+    result = (lines, year, errors)
+    _CACHE[filename] = (_stamp(options_map.get("include") or [filename]), result)
+    return result
+
+
+# ---------------------------------------------------------------- actuals
+
+
+def actuals_by_quarter(
+    entries: Iterable, year: int, income_root: str = INCOME_ROOT, expenses_root: str = EXPENSES_ROOT
+) -> dict[str, dict[int, Decimal]]:
+    """Actual income and expenses per account and quarter of the year, natural sign, EUR only.
+
+    One pass over the entries; every account that has a posting in the year is
+    present with all four quarters.
+    """
+    actuals: dict[str, dict[int, Decimal]] = {}
+    for entry in entries:
+        if not isinstance(entry, data.Transaction) or entry.date.year != year:
+            continue
+        quarter = quarter_of(entry.date)
+        for posting in entry.postings:
+            units = posting.units
+            if units is None or units.currency != CURRENCY or not is_budget_account(posting.account, income_root, expenses_root):
+                continue
+            quarters = actuals.get(posting.account)
+            if quarters is None:
+                quarters = actuals[posting.account] = _zero_quarters()
+            quarters[quarter] += natural_amount(posting.account, units.number, income_root)
+    return actuals
+
+
+# ---------------------------------------------------------------- approvals
+
+
+@dataclass(frozen=True)
+class Approval:
+    """A board decision approving an overrun of one budget line by up to amount (EUR)."""
+
+    date: datetime.date
+    account: str
+    amount: Decimal
+    decision: str
+    meta: dict
+
+    @property
+    def quarter(self) -> int:
+        return quarter_of(self.date)
+
+
+def read_approvals(entries: Iterable, expenses_root: str = EXPENSES_ROOT) -> tuple[list[Approval], list[ModelError]]:
+    """The board's approvals in entries, and an error for each malformed approval record.
+
+    Reads `custom "overschrijding-goedgekeurd" ACCOUNT AMOUNT "DECISION"` entries and
+    `bestuursbesluit: "DECISION"` metadata on a transaction or posting; the latter
+    approves the transaction's (positive) spending on each expense account it names.
+    """
+    found: list[Approval] = []
+    errors: list[ModelError] = []
+    for entry in entries:
+        if isinstance(entry, data.Custom) and entry.type == APPROVAL_TYPE:
+            approval, message = _custom_approval(entry)
+            if approval is None:
+                errors.append(ModelError(entry.meta, message, entry))
+            else:
+                found.append(approval)
+        elif isinstance(entry, data.Transaction):
+            for posting in entry.postings:
+                decision = (posting.meta or {}).get(APPROVAL_META) or (entry.meta or {}).get(APPROVAL_META)
+                if not decision or account_lib.root(1, posting.account) != expenses_root:
+                    continue
+                if posting.units is None or posting.units.currency != CURRENCY or posting.units.number <= 0:
+                    continue
+                found.append(Approval(entry.date, posting.account, posting.units.number, str(decision), entry.meta))
+    return found, errors
+
+
+def approvals(entries: Iterable, expenses_root: str = EXPENSES_ROOT) -> list[Approval]:
+    """The well-formed approvals in entries (see read_approvals for the errors)."""
+    return read_approvals(entries, expenses_root)[0]
+
+
+def _custom_approval(entry: data.Custom) -> tuple[Approval | None, str]:
+    usage = f'expected: {entry.date} custom "{APPROVAL_TYPE}" ACCOUNT AMOUNT EUR "DECISION"'
+    values = [value.value for value in entry.values]
+    if len(values) != 3:
+        return None, f"approval needs an account, an amount and a decision, found {len(values)} values; {usage}"
+    account, amount, decision = values
+    if entry.values[0].dtype != account_lib.TYPE:
+        return None, f"approval's first value must be an account, not {account!r}; {usage}"
+    if not isinstance(amount, amount_lib.Amount) or amount.number is None:
+        return None, f"approval's second value must be an amount in {CURRENCY}, not {amount!r}; {usage}"
+    if amount.currency != CURRENCY:
+        return None, f"approval amount must be in {CURRENCY}, not {amount.currency}"
+    if amount.number <= 0:
+        return None, f"approval amount must be positive, not {amount.number} {amount.currency}"
+    if not isinstance(decision, str) or not decision.strip():
+        return None, f"approval must name the board decision; {usage}"
+    return Approval(entry.date, account, amount.number, decision.strip(), entry.meta), ""
+
+
+# ---------------------------------------------------------------- overruns
+
+
+@dataclass(frozen=True)
+class Overrun:
+    """An expense line over its budget at the end of a quarter.
+
+    cumulative: True when budget and actual run from the start of the year to the end
+    of the quarter (year to date), False when they cover the quarter alone.
+    budget is the adopted budget (approvals not included); overrun = actual - budget;
+    percent = overrun / budget x 100, one decimal (None when the budget is 0).
+    approved: the part of the overrun that board approvals cover; approvals: those
+    approvals. approval is set (to the latest of them) when the approvals cover the
+    overrun within the tolerance: then the overrun is approved and not an error.
+    """
+
+    account: str
+    label: str
+    quarter: int
+    budget: Decimal
+    actual: Decimal
+    overrun: Decimal
+    percent: Decimal | None
+    approval: Approval | None
+    cumulative: bool
+    approved: Decimal = ZERO
+    approvals: tuple[Approval, ...] = ()
+
+    @property
+    def unapproved(self) -> Decimal:
+        """The part of the overrun that no approval covers."""
+        return max(self.overrun - self.approved, ZERO)
+
+
+def allowance(budget: Decimal, tolerance: Decimal = ZERO, tolerance_percent: Decimal = ZERO) -> Decimal:
+    """How far actual may exceed budget unnoticed: the larger of the two tolerances."""
+    return max(Decimal(tolerance), max(budget, ZERO) * Decimal(tolerance_percent) / 100)
+
+
+def percent_of(part: Decimal, whole: Decimal) -> Decimal | None:
+    """part as a percentage of whole, one decimal; None when whole is not positive."""
+    if whole <= 0:
+        return None
+    return (part * 100 / whole).quantize(Decimal("0.1"))
+
+
+def find_overruns(
+    lines: Mapping[str, BudgetLine],
+    actuals: Mapping[str, Mapping[int, Decimal]],
+    approvals: Iterable[Approval],
+    tolerance: Decimal = ZERO,
+    tolerance_percent: Decimal = ZERO,
+    cumulative: bool = True,
+) -> list[Overrun]:
+    """Every expense line and quarter whose actual exceeds its budget by more than the tolerance.
+
+    cumulative=True (the default) compares year to date at the end of each quarter, so
+    an underspend carries into later quarters; False compares each quarter alone.
+    Approvals count for the budget year of the line whatever their date (a board
+    usually approves after the fact): cumulatively all of a line's approvals raise
+    its ceiling; per quarter they are used up by the quarters' overruns in order.
+    Approved overruns are returned too (approval set); ordered by line, then quarter.
+    """
+    by_account: dict[str, list[Approval]] = {}
+    for approval in sorted(approvals, key=lambda a: a.date):
+        by_account.setdefault(approval.account, []).append(approval)
+
+    found: list[Overrun] = []
+    for line in lines.values():
+        if line.income:
+            continue
+        actual_quarters = actuals.get(line.account) or {}
+        line_approvals = by_account.get(line.account, [])
+        pool = sum((a.amount for a in line_approvals), ZERO)
+        for quarter in QUARTERS:
+            if cumulative:
+                budget = line.cumulative(quarter)
+                actual = sum((actual_quarters.get(q, ZERO) for q in QUARTERS if q <= quarter), ZERO)
+            else:
+                budget = line.quarters[quarter]
+                actual = actual_quarters.get(quarter, ZERO)
+            overrun = actual - budget
+            allowed = allowance(budget, tolerance, tolerance_percent)
+            if overrun <= allowed:
+                continue
+            approved = min(pool, overrun)
+            if not cumulative:
+                pool -= approved
+            covered = bool(line_approvals) and overrun - approved <= allowed
+            found.append(
+                Overrun(
+                    account=line.account,
+                    label=line.label,
+                    quarter=quarter,
+                    budget=budget,
+                    actual=actual,
+                    overrun=overrun,
+                    percent=percent_of(overrun, budget),
+                    approval=line_approvals[-1] if covered else None,
+                    cumulative=cumulative,
+                    approved=approved,
+                    approvals=tuple(line_approvals) if approved else (),
+                )
+            )
+    return found
+
+
+def format_amount(number: Decimal, currency: str = CURRENCY) -> str:
+    """An amount for a message: whole euros without decimals, else two decimals."""
+    number = Decimal(number)
+    text = f"{number:.0f}" if number == number.to_integral_value() else f"{number:.2f}"
+    return f"{text} {currency}"
