@@ -336,12 +336,13 @@ def read_approvals(entries: Iterable, expenses_root: str = EXPENSES_ROOT) -> tup
                 found.append(approval)
         elif isinstance(entry, data.Transaction):
             for posting in entry.postings:
-                decision = (posting.meta or {}).get(APPROVAL_META) or (entry.meta or {}).get(APPROVAL_META)
+                meta = posting.meta if (posting.meta or {}).get(APPROVAL_META) else entry.meta
+                decision = (meta or {}).get(APPROVAL_META)
                 if not decision or account_lib.root(1, posting.account) != expenses_root:
                     continue
                 if posting.units is None or posting.units.currency != CURRENCY or posting.units.number <= 0:
                     continue
-                found.append(Approval(entry.date, posting.account, posting.units.number, str(decision), entry.meta))
+                found.append(Approval(entry.date, posting.account, posting.units.number, str(decision), meta))
     return found, errors
 
 

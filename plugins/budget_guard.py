@@ -1,0 +1,246 @@
+"""Holds the actual book to the budget book: overruns, unbudgeted accounts, and Fava's budgets.
+
+The actual book (boekhouding) does not include the budget book (begroting); this plugin
+reads it, named in its configuration, and:
+
+1. Reports every expense line whose actual spending runs over budget. By default
+   cumulatively: year to date at the end of each quarter, so an underspend in Q1
+   carries into Q2 (the festival is budgeted in Q1 and held in May). With
+   'per_quarter': True each quarter stands alone. An overrun is reported once, in
+   the quarter it arises, and again only when it grows; the error is located at the
+   transaction that tipped the line over, e.g.
+
+       Uitgaven:Festival (Festival (en bijeenkomsten)) is over budget year to date at the
+       end of Q2: budget 10000 EUR, actual 12000 EUR, overrun 2000 EUR (20.0%)
+
+2. Accepts an overrun that the board approved. An approval is recorded in this book as
+
+       2022-07-12 custom "overschrijding-goedgekeurd" Uitgaven:Festival 2500 EUR "Bestuursbesluit 2022-07"
+
+   (line, amount, decision), or as `bestuursbesluit: "Bestuursbesluit 2022-07"`
+   metadata on a transaction, which approves that transaction's spending on its
+   expense lines. Approvals raise the line's ceiling for the whole budget year (the
+   board usually decides after the fact); an overrun they cover is no error, one they
+   cover in part says how much is approved and by which decision.
+
+3. Reports every posting to an income or expense account that has no budget line,
+   and every such posting outside the budget year, at the posting's transaction.
+
+4. Gives Fava the budget: one `custom "budget" ACCOUNT "quarterly" AMOUNT` entry per
+   budget line at the start of each quarter whose budget differs from the quarter
+   before (income negative, as Beancount books it), so Fava's budget columns and
+   charts work on this book. They show the adopted budget, without approvals.
+
+The budget book's files are added to this book's list of included files (the
+`include` option), so Fava reloads this book and Beancount's cache refreshes when the
+budget changes; the budget book itself is loaded once per change (plugins.budget_model).
+
+Configuration (a dict literal):
+
+    plugin "plugins.budget_guard" "{'budget': 'begroting-2022.beancount'}"
+
+    budget             path of the budget book, relative to this ledger (required)
+    tolerance          euros an expense line may run over before it is reported (default 0)
+    tolerance_percent  the same as a percentage of the line's budget (default 0);
+                       the larger of the two tolerances applies
+    per_quarter        true: compare each quarter alone; false (default): year to date
+
+A bad configuration (unknown option, a tolerance that is not a number, a budget book
+that does not exist) is one error naming the problem; the book's entries are kept.
+"""
+
+import collections
+from decimal import Decimal
+from os import path
+
+from beancount.core import account as account_lib
+from beancount.core import amount as amount_lib
+from beancount.core import data
+from beancount.parser.grammar import ValueType
+
+from plugins.budget_model import (
+    APPROVAL_META,
+    CURRENCY,
+    QUARTERS,
+    ZERO,
+    BudgetLine,
+    Overrun,
+    actuals_by_quarter,
+    allowance,
+    budget_files,
+    find_overruns,
+    format_amount,
+    is_budget_account,
+    load_budget,
+    natural_amount,
+    quarter_end,
+    quarter_start,
+    read_approvals,
+)
+from plugins.config import ConfigError, parse_config, plugin_source, resolve_path
+
+__plugins__ = ("budget_guard",)
+
+BudgetGuardError = collections.namedtuple("BudgetGuardError", "source message entry")
+OverrunError = collections.namedtuple("OverrunError", "source message entry")
+UnbudgetedError = collections.namedtuple("UnbudgetedError", "source message entry")
+
+KNOWN = {"budget": str, "tolerance": (int, float), "tolerance_percent": (int, float), "per_quarter": bool}
+DEFAULTS = {"tolerance": 0, "tolerance_percent": 0, "per_quarter": False}
+
+
+def budget_guard(entries, options_map, config_str=None):
+    """Check the actual book against its budget book; return the entries plus Fava's budget entries."""
+    config, errors = parse_config(config_str, __name__, options_map, KNOWN, DEFAULTS)
+    if errors:
+        return entries, errors
+    source = plugin_source(options_map, __name__)
+
+    def config_error(message):
+        return entries, [ConfigError(source, f"{__name__}: {message}", None)]
+
+    for key in ("tolerance", "tolerance_percent"):
+        if config[key] < 0:
+            return config_error(f"option {key!r} must not be negative, not {config[key]!r}")
+    budget_path = resolve_path(options_map, config["budget"])
+    if not path.isfile(budget_path):
+        return config_error(f"budget book not found: {budget_path} (option 'budget' is {config['budget']!r})")
+    if path.abspath(budget_path) == path.abspath(options_map.get("filename") or ""):
+        return config_error(f"option 'budget' names this book itself ({config['budget']!r}); it must name the budget book")
+
+    lines, year, load_errors = load_budget(budget_path)
+    _depend_on(options_map, budget_files(budget_path))
+    if load_errors:
+        first = load_errors[0]
+        more = f" (and {len(load_errors) - 1} more)" if len(load_errors) > 1 else ""
+        errors.append(BudgetGuardError(first.source, (
+            f"the budget book {config['budget']} has errors; run bean-check {budget_path}: "
+            f"{first.message}{more}"), None))
+    if not lines:
+        return entries, errors
+
+    income_root = options_map.get("name_income", "Inkomsten")
+    expenses_root = options_map.get("name_expenses", "Uitgaven")
+    tolerance = Decimal(str(config["tolerance"]))
+    tolerance_percent = Decimal(str(config["tolerance_percent"]))
+    cumulative = not config["per_quarter"]
+
+    approvals, approval_errors = read_approvals(entries, expenses_root)
+    errors.extend(BudgetGuardError(e.source, e.message, e.entry) for e in approval_errors)
+    for approval in approvals:
+        line = lines.get(approval.account)
+        if APPROVAL_META not in approval.meta and (line is None or line.income):
+            errors.append(BudgetGuardError(approval.meta, (
+                f"approval ({approval.decision}) names {approval.account}, which is not an expense line "
+                f"of the budget {config['budget']}"), None))
+
+    postings, posting_errors = _postings_by_line(entries, lines, year, config["budget"], income_root, expenses_root)
+    errors.extend(posting_errors)
+    actuals = actuals_by_quarter(entries, year, income_root, expenses_root)
+    overruns = find_overruns(lines, actuals, approvals, tolerance, tolerance_percent, cumulative)
+    errors.extend(_overrun_errors(overruns, postings, year, tolerance, tolerance_percent, source))
+    return entries + fava_budgets(lines, year, budget_path), errors
+
+
+def _depend_on(options_map, filenames):
+    """Add the budget book's files to the book's included files (Fava's watcher, Beancount's cache)."""
+    if filenames and "include" in options_map:
+        options_map["include"] = sorted(set(options_map["include"]) | set(filenames))
+
+
+def _postings_by_line(entries, lines, year, budget_name, income_root, expenses_root):
+    """One pass: each expense line's EUR postings in date order, and errors for unbudgeted postings."""
+    postings: dict[str, list[tuple]] = collections.defaultdict(list)
+    errors = []
+    for entry in entries:
+        if not isinstance(entry, data.Transaction):
+            continue
+        reported = set()
+        for posting in entry.postings:
+            account = posting.account
+            if not is_budget_account(account, income_root, expenses_root) or account in reported:
+                continue
+            line = lines.get(account)
+            if entry.date.year != year:
+                reported.add(account)
+                errors.append(UnbudgetedError(entry.meta, (
+                    f"posting to {account} dated {entry.date} is outside the budget year {year} "
+                    f"of {budget_name}"), entry))
+            elif line is None:
+                reported.add(account)
+                errors.append(UnbudgetedError(entry.meta, (
+                    f"{account} has no budget line in {budget_name}: post to a budget line, "
+                    f"or add the line to the budget (begrotingswijziging)"), entry))
+            elif not line.income and posting.units is not None and posting.units.currency == CURRENCY:
+                postings[account].append((entry.date, natural_amount(account, posting.units.number, income_root), entry))
+    return postings, errors
+
+
+def _overrun_errors(overruns: list[Overrun], postings, year, tolerance, tolerance_percent, source):
+    """An error for each unapproved overrun; cumulatively only where it arises or grows."""
+    errors = []
+    uncovered: dict[tuple[str, int], Decimal] = {}
+    for overrun in overruns:
+        key = (overrun.account, overrun.quarter)
+        uncovered[key] = ZERO if overrun.approval else overrun.unapproved
+        if overrun.approval:
+            continue
+        allowed = allowance(overrun.budget, tolerance, tolerance_percent)
+        before = uncovered.get((overrun.account, overrun.quarter - 1), ZERO) if overrun.cumulative else ZERO
+        if overrun.unapproved <= before:
+            continue  # the same overrun as the quarter before, reported there
+        threshold = overrun.budget + overrun.approved + max(allowed, before)
+        start = quarter_start(year, 1 if overrun.cumulative else overrun.quarter)
+        entry = _tipping_entry(postings.get(overrun.account, []), threshold, start, quarter_end(year, overrun.quarter))
+        errors.append(OverrunError(entry.meta if entry else source, _overrun_message(overrun, allowed), entry))
+    return errors
+
+
+def _tipping_entry(postings, threshold, start, end):
+    """The transaction after which the running total last went from at most threshold to above it."""
+    running = ZERO
+    tipping = last = None
+    for date, number, entry in postings:
+        if date < start:
+            continue
+        if date > end:
+            break
+        before, running = running, running + number
+        last = entry
+        if before <= threshold < running:
+            tipping = entry
+    return tipping or last
+
+
+def _overrun_message(overrun: Overrun, allowed: Decimal) -> str:
+    when = (f"year to date at the end of Q{overrun.quarter}" if overrun.cumulative else f"in Q{overrun.quarter}")
+    percent = f"{overrun.percent}%" if overrun.percent is not None else "no budget"
+    message = (f"{overrun.account} ({overrun.label}) is over budget {when}: budget {format_amount(overrun.budget)}, "
+               f"actual {format_amount(overrun.actual)}, overrun {format_amount(overrun.overrun)} ({percent})")
+    if overrun.approved:
+        decisions = ", ".join(approval.decision for approval in overrun.approvals)
+        message += (f"; approved {format_amount(overrun.approved)} ({decisions}), "
+                    f"not approved {format_amount(overrun.unapproved)}")
+    if allowed:
+        message += f"; tolerance {format_amount(allowed)}"
+    return message
+
+
+def fava_budgets(lines: dict[str, BudgetLine], year: int, budget_path: str) -> list[data.Custom]:
+    """Fava's `custom "budget"` entries for the budget lines: quarterly, income negative."""
+    meta = data.new_metadata(budget_path, 0)
+    budgets = []
+    for line in lines.values():
+        previous = None
+        for quarter in QUARTERS:
+            number = line.quarters[quarter]
+            if number == previous:
+                continue
+            previous = number
+            values = [
+                ValueType(line.account, account_lib.TYPE),
+                ValueType("quarterly", str),
+                ValueType(amount_lib.Amount(-number if line.income else number, CURRENCY), amount_lib.Amount),
+            ]
+            budgets.append(data.Custom(dict(meta), quarter_start(year, quarter), "budget", values))
+    return budgets
