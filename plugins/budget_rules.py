@@ -96,7 +96,7 @@ def budget_rules(entries, options_map, config_str=None):
     for quarter in QUARTERS:
         entry = adopted.get(quarter)
         if entry is None:
-            if quarter in first_entry:
+            if quarter not in adopted and quarter in first_entry:
                 errors.append(BudgetRuleError(first_entry[quarter].meta, _missing_adoption(quarter), first_entry[quarter]))
             continue
         figures = _figures(entry)
@@ -144,44 +144,51 @@ def _check_entry(entry, counter, income_root, expenses_root):
 
 
 def _adopted_budgets(entries):
-    """The latest well-formed adopted budget per quarter, and errors for malformed or ambiguous ones."""
-    latest: dict[int, data.Custom] = {}
+    """The latest adopted budget per quarter, and errors for malformed or ambiguous ones.
+
+    Returns ({quarter: entry or None}, errors): None for a quarter whose latest entry is
+    malformed (reported here, so the quarter is not also reported as never adopted).
+    """
+    latest: dict[int, data.Custom | None] = {}
+    dates: dict[int, object] = {}
     errors = []
     for entry in entries:
         if not isinstance(entry, data.Custom) or entry.type != ADOPTED_TYPE:
             continue
-        quarter, message = _parse_adopted(entry)
+        quarter, usable, message = _parse_adopted(entry)
         if message:
             errors.append(BudgetRuleError(entry.meta, message, entry))
+        if quarter is None:
             continue
-        previous = latest.get(quarter)
-        if previous is not None and previous.date == entry.date:
+        if dates.get(quarter) == entry.date:
             errors.append(BudgetRuleError(entry.meta, (
                 f"two adopted budgets for Q{quarter} dated {entry.date}: a budget amendment "
                 f"(begrotingswijziging) needs a later date than the budget it changes"), entry))
-        latest[quarter] = entry
+        dates[quarter] = entry.date
+        latest[quarter] = entry if usable else None
     return latest, errors
 
 
 def _parse_adopted(entry):
-    """(quarter, '') for a well-formed adopted budget entry, else (None, message)."""
+    """(quarter or None, usable for the sums, error message or '') for an adopted budget entry."""
     usage = (f'expected: {entry.date} custom "{ADOPTED_TYPE}" "Q1" <TOTAAL inkomsten> EUR '
              f'<TOTAAL uitgaven> EUR <RESULTAAT> EUR')
     values = [value.value for value in entry.values]
+    quarters = quarter_tags([values[0]]) if values and isinstance(values[0], str) else []
+    quarter = quarters[0] if len(quarters) == 1 else None
     if len(values) != 4:
-        return None, f"adopted budget needs a quarter and three amounts, found {len(values)} values; {usage}"
-    quarters = quarter_tags([values[0]]) if isinstance(values[0], str) else []
-    if len(quarters) != 1:
-        return None, f"adopted budget's quarter must be \"Q1\"..\"Q4\", not {values[0]!r}; {usage}"
+        return quarter, False, f"adopted budget needs a quarter and three amounts, found {len(values)} values; {usage}"
+    if quarter is None:
+        return None, False, f"adopted budget's quarter must be \"Q1\"..\"Q4\", not {values[0]!r}; {usage}"
     for value in values[1:]:
         if not isinstance(value, amount_lib.Amount) or value.number is None or value.currency != CURRENCY:
-            return None, f"adopted budget's amounts must be in {CURRENCY}, not {value!r}; {usage}"
+            return quarter, False, f"adopted budget's amounts must be in {CURRENCY}, not {value!r}; {usage}"
     income, expenses, result = _figures(entry)
     if income - expenses != result:
-        return None, (f"adopted budget for Q{quarters[0]} does not add up: RESULTAAT {format_amount(result)}, "
-                      f"but inkomsten {format_amount(income)} - uitgaven {format_amount(expenses)} "
-                      f"= {format_amount(income - expenses)}")
-    return quarters[0], ""
+        return quarter, True, (f"adopted budget for Q{quarter} does not add up: RESULTAAT {format_amount(result)}, "
+                               f"but inkomsten {format_amount(income)} - uitgaven {format_amount(expenses)} "
+                               f"= {format_amount(income - expenses)}")
+    return quarter, True, ""
 
 
 def _figures(entry) -> tuple[Decimal, Decimal, Decimal]:
