@@ -1,0 +1,229 @@
+"""ISO 20022 camt.053 bank statements (camt.053.001.02 up to .001.08), as Dutch banks export them.
+
+Read with the standard library's ElementTree through `defusedxml` (no entities, no
+DTDs). One file may hold several statements (`Stmt`), for several accounts and days.
+
+- Only booked entries (`Sts` BOOK) count; pending ones are left for a later statement.
+- A batch (`Btch` with several `TxDtls`) becomes one transaction per detail, whose
+  amounts must add up to the entry's amount; a batch without details stays one
+  transaction for the entry's total.
+- A reversal (`RvslInd` true) keeps the sign of its `CdtDbtInd` and is marked `storno`.
+- The counterparty is the debtor on a credit and the creditor on a debit; where that
+  party is our own account (Dutch files often carry both) the other party is taken.
+- Text: all `RmtInf/Ustrd` joined, else `AddtlTxInf`, else `AddtlNtryInf`;
+  `RmtInf/Strd/CdtrRefInf/Ref` is the betalingskenmerk.
+- The bank's reference is `AcctSvcrRef`, else `NtryRef` (with `/n` for the n-th
+  detail of a batch, unless the detail has its own `AcctSvcrRef`).
+- Balances: `OPBD` (or `PRCD`) opens, `CLBD` closes; both are required.
+"""
+
+import datetime
+import re
+from decimal import Decimal, InvalidOperation
+from xml.etree.ElementTree import ParseError
+
+import defusedxml.ElementTree as ET
+from defusedxml import DefusedXmlException
+
+from importers import ibans
+from importers.base import BankImporter, clean
+from importers.errors import ImportFileError
+from importers.statement import Entry, Statement, read_bytes
+
+_NAMESPACE = re.compile(rb"urn:iso:std:iso:20022:tech:xsd:camt\.053\.001\.(0[2-8])")
+_AMOUNT = re.compile(r"^[0-9]{1,18}(\.[0-9]{1,5})?$")
+
+
+class Camt053Importer(BankImporter):
+    """camt.053 bank statements (XML)."""
+
+    format_name = "camt.053 file"
+
+    def sniff(self, filepath: str) -> bool:
+        with open(filepath, "rb") as file:
+            head = file.read(4096)
+        return b"<" in head[:200] and _NAMESPACE.search(head) is not None
+
+    def parse(self, filepath: str) -> list[Statement]:
+        raw = read_bytes(filepath)
+        try:
+            root = ET.fromstring(raw)
+        except ParseError as exc:
+            line, column = exc.position
+            reason = str(exc).split(":")[0]
+            raise ImportFileError(filepath, f"line {line}", f"the XML is broken or truncated ({reason}, column {column + 1})") from None
+        except DefusedXmlException as exc:
+            raise ImportFileError(filepath, None, f"refused XML construct: {exc}") from None
+        match = re.fullmatch(r"\{(urn:iso:std:iso:20022:tech:xsd:camt\.053\.001\.0[2-8])\}Document", root.tag)
+        if not match:
+            raise ImportFileError(filepath, "Document", f"not a camt.053.001.02-08 document (root {root.tag})")
+        return _Reader(filepath, match.group(1)).statements(root)
+
+
+class _Reader:
+    def __init__(self, filename: str, namespace: str):
+        self.filename = filename
+        self.ns = {"c": namespace}
+
+    # -- small helpers ------------------------------------------------------------
+
+    def error(self, place: str, message: str) -> ImportFileError:
+        return ImportFileError(self.filename, place, message)
+
+    def text(self, element, path: str) -> str | None:
+        found = element.find(self._path(path), self.ns)
+        if found is None or found.text is None:
+            return None
+        return found.text.strip() or None
+
+    def all(self, element, path: str) -> list:
+        return element.findall(self._path(path), self.ns)
+
+    @staticmethod
+    def _path(path: str) -> str:
+        return "/".join(f"c:{part}" for part in path.split("/"))
+
+    def amount(self, element, path: str, place: str) -> tuple[Decimal, str]:
+        node = element.find(self._path(path), self.ns)
+        where = f"{place}/{path}"
+        if node is None:
+            raise self.error(where, "amount missing")
+        value = (node.text or "").strip()
+        if not _AMOUNT.match(value):
+            raise self.error(where, f"malformed amount {value!r}")
+        currency = node.get("Ccy")
+        if not currency or not re.fullmatch(r"[A-Z]{3}", currency):
+            raise self.error(where, f"amount {value} has no valid currency (Ccy)")
+        try:
+            number = Decimal(value)
+        except InvalidOperation:
+            raise self.error(where, f"malformed amount {value!r}") from None
+        return number.quantize(Decimal("0.01")) if number.as_tuple().exponent > -2 else number, currency
+
+    def sign(self, element, place: str, default: str | None = None) -> int:
+        indicator = self.text(element, "CdtDbtInd") or default
+        if indicator not in ("CRDT", "DBIT"):
+            raise self.error(f"{place}/CdtDbtInd", f"credit/debit indicator {indicator!r} is not CRDT or DBIT")
+        return 1 if indicator == "CRDT" else -1
+
+    def date(self, element, path: str, place: str):
+        value = self.text(element, f"{path}/Dt") or (self.text(element, f"{path}/DtTm") or "")[:10]
+        try:
+            return datetime.date.fromisoformat(value)
+        except ValueError:
+            raise self.error(f"{place}/{path}", f"missing or malformed date {value!r}") from None
+
+    # -- the document -------------------------------------------------------------
+
+    def statements(self, root) -> list[Statement]:
+        statements = []
+        for number, stmt in enumerate(self.all(root, "BkToCstmrStmt/Stmt"), 1):
+            statements.append(self.statement(stmt, f"Stmt[{number}]"))
+        if not statements:
+            raise self.error("BkToCstmrStmt", "no statement (Stmt) in the file")
+        return statements
+
+    def statement(self, stmt, place: str) -> Statement:
+        account = self.text(stmt, "Acct/Id/IBAN") or self.text(stmt, "Acct/Id/Othr/Id")
+        if not account:
+            raise self.error(f"{place}/Acct", "the statement names no account")
+        opening = closing = None
+        for index, bal in enumerate(self.all(stmt, "Bal"), 1):
+            code = self.text(bal, "Tp/CdOrPrtry/Cd") or self.text(bal, "Tp/CdOrPrtry/Prtry")
+            where = f"{place}/Bal[{index}]"
+            if code in ("OPBD", "PRCD") and opening is None or code == "CLBD":
+                value, currency = self.amount(bal, "Amt", where)
+                balance = (self.sign(bal, where) * value, currency, self.date(bal, "Dt", where))
+                if code == "CLBD":
+                    closing = balance
+                else:
+                    opening = balance
+        if closing is None:
+            raise self.error(place, "no closing balance (Bal with code CLBD): the statement is incomplete")
+        if opening is None:
+            raise self.error(place, "no opening balance (Bal with code OPBD or PRCD)")
+        currency = self.text(stmt, "Acct/Ccy") or closing[1]
+        for what, balance in (("opening", opening), ("closing", closing)):
+            if balance[1] != currency:
+                raise self.error(place, f"the {what} balance is in {balance[1]}, the account in {currency}")
+        own = ibans.normalise(account)
+        entries = []
+        for number, ntry in enumerate(self.all(stmt, "Ntry"), 1):
+            entries.extend(self.entry(ntry, f"{place}/Ntry[{number}]", own))
+        return Statement(account, currency, place, entries, opening[0], opening[2], closing[0], closing[2])
+
+    def entry(self, ntry, place: str, own: str) -> list[Entry]:
+        status = self.text(ntry, "Sts") or self.text(ntry, "Sts/Cd")
+        if status != "BOOK":
+            return []
+        value, currency = self.amount(ntry, "Amt", place)
+        sign = self.sign(ntry, place)
+        date = self.date(ntry, "BookgDt", place)
+        reversal = (self.text(ntry, "RvslInd") or "").lower() in ("true", "1")
+        reference = self.text(ntry, "AcctSvcrRef") or self.text(ntry, "NtryRef")
+        details = self.all(ntry, "NtryDtls/TxDtls")
+        common = dict(date=date, currency=currency, reversal=reversal)
+        entry_text = clean(self.text(ntry, "AddtlNtryInf"))
+        if len(details) <= 1:
+            detail = details[0] if details else None
+            return [Entry(amount=sign * value, place=place, bank_ref=reference,
+                          **common, **self.detail(detail, sign, own, entry_text, currency))]
+        entries = []
+        indicator = "CRDT" if sign > 0 else "DBIT"
+        for number, detail in enumerate(details, 1):
+            where = f"{place}/NtryDtls/TxDtls[{number}]"
+            if detail.find(self._path("Amt"), self.ns) is not None:
+                part, part_currency = self.amount(detail, "Amt", where)
+            elif detail.find(self._path("AmtDtls/TxAmt/Amt"), self.ns) is not None:
+                part, part_currency = self.amount(detail, "AmtDtls/TxAmt/Amt", where)
+            else:
+                raise self.error(where, "a detail of a batch entry has no amount (Amt or AmtDtls/TxAmt)")
+            if part_currency != currency:
+                raise self.error(where, f"batch detail in {part_currency}, entry in {currency}")
+            part_sign = self.sign(detail, where, default=indicator)
+            own_ref = self.text(detail, "Refs/AcctSvcrRef")
+            bank_ref = own_ref if own_ref and own_ref != reference else (f"{reference}/{number}" if reference else None)
+            entries.append(Entry(amount=part_sign * part, place=where, bank_ref=bank_ref,
+                                 **common, **self.detail(detail, part_sign, own, entry_text, currency)))
+        total = sum(e.amount for e in entries)
+        if total != sign * value:
+            raise self.error(place, f"the {len(details)} details of the batch add up to {total}, the entry says {sign * value}")
+        return entries
+
+    def detail(self, detail, sign: int, own: str, fallback: str, currency: str) -> dict:
+        """Counterparty, text and references of one TxDtls (or none)."""
+        if detail is None:
+            return dict(text=fallback)
+        debtor = self.party(detail, "Dbtr")
+        creditor = self.party(detail, "Cdtr")
+        first, second = (debtor, creditor) if sign > 0 else (creditor, debtor)
+        iban, name = first
+        if (iban and ibans.normalise(iban) == own) or not (iban or name):
+            iban, name = second
+        if iban and ibans.normalise(iban) == own:
+            iban = None
+        unstructured = [clean(node.text) for node in self.all(detail, "RmtInf/Ustrd") if node.text and node.text.strip()]
+        text = " ".join(unstructured) or clean(self.text(detail, "AddtlTxInf")) or fallback
+        end_to_end = self.text(detail, "Refs/EndToEndId")
+        if end_to_end and end_to_end.upper() == "NOTPROVIDED":
+            end_to_end = None
+        original = None
+        instructed = detail.find(self._path("AmtDtls/InstdAmt/Amt"), self.ns)
+        if instructed is not None and instructed.get("Ccy") and instructed.get("Ccy") != currency:
+            value, ccy = self.amount(detail, "AmtDtls/InstdAmt/Amt", "TxDtls")
+            original = f"{value} {ccy}"
+        return dict(
+            text=text,
+            counterparty_iban=ibans.normalise(iban) if iban else None,
+            counterparty_name=name,
+            end_to_end=end_to_end,
+            structured_ref=self.text(detail, "RmtInf/Strd/CdtrRefInf/Ref"),
+            original=original,
+        )
+
+    def party(self, detail, role: str) -> tuple[str | None, str | None]:
+        name = (self.text(detail, f"RltdPties/{role}/Nm")            # .001.02 - .001.07
+                or self.text(detail, f"RltdPties/{role}/Pty/Nm"))    # .001.08
+        iban = (self.text(detail, f"RltdPties/{role}Acct/Id/IBAN")
+                or self.text(detail, f"RltdPties/{role}Acct/Id/Othr/Id"))
+        return iban, clean(name) or None

@@ -1,0 +1,43 @@
+"""IBANs: normalising, recognising, and old Dutch account numbers.
+
+Statements written before the IBAN era (and some MT940 exports still) name the
+account by its domestic number: `517852257`, `1291.99.348EUR`,
+`TRIODOSBANK/0390123456`. A Dutch IBAN is NLkk BANK followed by that number padded
+to ten digits, so such a number is matched against the association's own IBANs by
+those ten digits (see `domestic_digits`).
+"""
+
+import re
+
+_IBAN = re.compile(r"^[A-Z]{2}[0-9]{2}[A-Z0-9]{11,30}$")
+
+
+def normalise(text: str | None) -> str:
+    """The IBAN without spaces, upper case ('' for None)."""
+    return re.sub(r"\s+", "", text or "").upper()
+
+
+def is_iban(text: str | None) -> bool:
+    """True if `text` has the shape of an IBAN (country, two digits, 11-30 letters/digits).
+
+    The check digits are not verified: the published sample statements carry IBANs
+    whose check digits are wrong, and an IBAN is only ever compared with the book's.
+    """
+    return bool(_IBAN.match(normalise(text)))
+
+
+def domestic_digits(text: str) -> str | None:
+    """The ten-digit Dutch account number inside an account identification, or None.
+
+    Accepts `0417164300`, `417164300`, `1291.99.348EUR`, `TRIODOSBANK/0390123456`
+    and a Dutch IBAN `NL91ABNA0417164300` (its last ten digits).
+    """
+    value = normalise(text)
+    if value.startswith("NL") and is_iban(value):
+        return value[-10:]
+    value = value.rsplit("/", 1)[-1]
+    value = re.sub(r"[A-Z]{3}$", "", value)  # a currency suffix (Rabobank)
+    value = value.replace(".", "")
+    if re.fullmatch(r"[0-9]{1,10}", value):
+        return value.zfill(10)
+    return None
