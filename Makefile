@@ -36,9 +36,14 @@ report: setup
 check: setup
 	@for f in $(BOOKS); do $(BIN)/bean-check $$f || exit 1; done
 
-# Owned by the importer work (issue 4): the monthly bank import.
+# make import                        the monthly bank run: every bank file in $(DOWNLOADS) (camt.053,
+#                                    MT940, ING or Rabobank CSV); only entries not yet in the actual
+#                                    book are appended to $(TE_CONTROLEREN) for review
+# make import DOWNLOADS=~/bank/2022-03   the same from another folder (or one file)
+DOWNLOADS      ?= bankbestanden
+TE_CONTROLEREN := ledger/boekhouding-2022/te-controleren.beancount
 import: setup
-	@echo "make import: not built yet" >&2; exit 1
+	@$(BIN)/python -m importers extract -e ledger/boekhouding-2022.beancount -o $(TE_CONTROLEREN) $(DOWNLOADS)
 
 # Owned by the Fava page work (issue 5): both books read-only for the board.
 board: setup

@@ -2,6 +2,9 @@
 Beancount's own checks (what `bean-check` does), so that what `extract` appends to
 the book never breaks it.
 
+Errors of the project's own policy plugins (`plugins.*`, such as a budget overrun)
+do not stop an import: they are about the book, and bean-check shows them there.
+
 This is where a statement that does not continue the book is caught: a missing
 opening balance (Beginsaldo), a missing or doubly imported statement (its closing
 balance assertion fails), or a posting to an account that is not opened.
@@ -24,6 +27,9 @@ def check_with_book(book: Book, text: str, origins: dict[str, tuple[str, str]]) 
     # same parsing, booking, plugins and validation as bean-check on the appended book.
     entries, errors, options = loader._load(  # noqa: SLF001 (the one entry point for several sources)
         [(path.abspath(book.filename), True), (source, False)], None, None, None)
+    # The book's own policy plugins (plugins.*, e.g. a budget overrun) judge the book, not
+    # the import: the bank's entries belong in the book even when they overrun a budget.
+    errors = [error for error in errors if not type(error).__module__.startswith("plugins.")]
     if not errors:
         return
     error = errors[0]
