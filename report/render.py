@@ -9,21 +9,25 @@ from report.dutch_format import format_euro
 INDENT = {"sectie": 0, "groep": 0, "regel": 2, "totaal": 0, "resultaat": 0, "toegezegd": 2}
 
 
-def render_text(rows: list[TableRow]) -> str:
-    """The table as aligned text; the first section heading carries the column headings."""
+def render_text(rows: list[TableRow], headings: tuple[str, ...] = HEADINGS, missing: str = "") -> str:
+    """The table as aligned text; the first section heading carries the column headings.
+
+    The last heading is a text column (row.toegezegd); missing amounts show as `missing`.
+    """
     cells = []
     headed = False
     for row in rows:
         label = " " * INDENT.get(row.kind, 0) + row.label
         if row.kind == "sectie" and not headed:
-            cells.append([label, *HEADINGS])
+            cells.append([label, *headings])
             headed = True
         elif row.amounts:
-            cells.append([label, *(format_euro(value) for value in row.amounts), row.toegezegd])
+            cells.append([label, *(missing if value is None else format_euro(value) for value in row.amounts),
+                          row.toegezegd])
         else:
             cells.append([label])
     width = max(len(cell[0]) for cell in cells)
-    widths = [max((len(c[i]) for c in cells if len(c) > i), default=0) for i in range(len(HEADINGS) + 1)]
+    widths = [max((len(c[i]) for c in cells if len(c) > i), default=0) for i in range(len(headings) + 1)]
     lines = []
     for cell in cells:
         if len(cell) == 1:

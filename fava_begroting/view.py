@@ -1,0 +1,287 @@
+"""What the page shows, cell by cell: Dutch text, a link to the entries, a mark.
+
+Built from the same rows as `make report` (report.budget_table) and the same variance
+report as `python -m report.variance` (report.variance); this module only formats them
+and adds the links. No figure is computed here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import Decimal
+
+from fava_begroting.chart import Chart, Series, SeriesPoint, layout
+from fava_begroting.links import account_pattern, journal_url, section_pattern
+from report.budget_table import HEADINGS, TableRow
+from report.dutch_format import format_euro, format_percent
+from report.variance import LOPEND, NIET_BEGONNEN, Figures, Quarter, VarianceReport, VarianceRow, dutch_date
+
+MISSING = "—"
+STATUS = {"afgesloten": "afgesloten", LOPEND: "loopt nog", NIET_BEGONNEN: "nog niet begonnen"}
+
+
+@dataclass(frozen=True)
+class Cell:
+    text: str
+    href: str | None = None
+    css: str = ""
+    title: str = ""
+
+
+@dataclass(frozen=True)
+class Row:
+    kind: str
+    label: str
+    cells: tuple[Cell, ...] = ()
+    note: str = ""
+    account: str | None = None
+
+
+@dataclass
+class Page:
+    title: str
+    mode: str  # vergelijking (budget against actuals), begroting (budget only), fout
+    errors: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    budget_link_note: str = ""
+    quarters: tuple[Quarter, ...] = ()
+    summary: list[tuple[str, Cell, str]] = field(default_factory=list)
+    variance: list[Row] = field(default_factory=list)
+    adopted: list[Row] = field(default_factory=list)
+    adopted_headings: tuple[str, ...] = HEADINGS
+    approvals: list[tuple[str, str, str, str]] = field(default_factory=list)  # date, line, amount, decision
+    status_text: dict[str, str] = field(default_factory=lambda: dict(STATUS))
+    chart: Chart | None = None
+    chart_series: list[Series] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Books:
+    """Where the figures' links go: the journals of the actual and the budget book."""
+
+    year: int
+    income: str
+    expenses: str
+    actual: str | None  # journal base of the actual book, None when not served
+    budget: str | None  # journal base of the budget book, None when not served
+
+    def pattern(self, kind: str, account: str | None, section: str | None) -> str:
+        if kind == "regel" and account:
+            return account_pattern(account)
+        if kind in ("totaal", "toegezegd") and section:
+            return section_pattern(section)
+        return section_pattern(self.income, self.expenses)
+
+
+def euro(value: Decimal | None) -> str:
+    return MISSING if value is None else format_euro(value)
+
+
+def percent(value: Decimal | None) -> str:
+    return MISSING if value is None else format_percent(value)
+
+
+# ---------------------------------------------------------------- the adopted table
+
+
+def adopted_rows(table: list[TableRow], committed: list[TableRow], books: Books) -> list[Row]:
+    """The seed's table (and the committed-income summary), each figure linked to the budget entries."""
+    periods = [f"{books.year}-Q{n}" for n in range(1, 5)] + [str(books.year)]
+    rows = []
+    section = None
+    for row in table + committed:
+        if row.kind == "sectie":
+            section = {books.income.upper(): books.income, books.expenses.upper(): books.expenses}.get(row.label)
+            rows.append(Row("sectie", row.label))
+            continue
+        if not row.amounts:
+            rows.append(Row(row.kind, row.label))
+            continue
+        pattern = books.pattern(row.kind, row.account, section)
+        if row.kind == "toegezegd":
+            pattern = section_pattern(books.income)
+        tags = _tag_filter(row)
+        cells = tuple(
+            Cell(euro(value), journal_url(books.budget, pattern, period, tags) if value is not None else None,
+                 title=f"{row.label}, {heading}: begroot")
+            for value, period, heading in zip(row.amounts, periods, HEADINGS))
+        rows.append(Row(row.kind, row.label, cells, row.toegezegd, row.account))
+    return rows
+
+
+def _tag_filter(row: TableRow) -> str:
+    if row.kind == "toegezegd":
+        return "#niet-toegezegd" if "niet" in row.label else "#toegezegd"
+    if row.kind == "resultaat" and "toegezegd" in row.label:
+        return "-#niet-toegezegd"
+    return ""
+
+
+# ---------------------------------------------------------------- budget against actuals
+
+
+def variance_rows(report: VarianceReport, books: Books) -> list[Row]:
+    """Per quarter begroting, realisatie, verschil, %; for the year begroting, realisatie, prognose, verschil, %."""
+    rows = []
+    year = str(report.year)
+    for row in report.rows:
+        if row.year is None:
+            rows.append(Row(row.kind, row.label))
+            continue
+        pattern = books.pattern(row.kind, row.account, row.section)
+        cells: list[Cell] = []
+        for quarter, figures in zip(report.quarters, row.quarters):
+            cells.extend(_quarter_cells(report, row, quarter, figures, books, pattern))
+        cells.extend(_year_cells(report, row, books, pattern))
+        decisions = ", ".join(a.decision for a in report.approvals_of(row.account)) if row.account else ""
+        note = "niet begroot" if not row.budgeted else (f"overschrijding goedgekeurd: {decisions}" if decisions else "")
+        rows.append(Row(row.kind, row.label, tuple(cells), note, row.account))
+    return rows
+
+
+def _quarter_cells(report: VarianceReport, row: VarianceRow, quarter: Quarter, f: Figures, books: Books,
+                   pattern: str) -> list[Cell]:
+    where = f"{row.label}, {quarter.label}"
+    actual = journal_url(books.actual, pattern, quarter.period)
+    budget = Cell(euro(f.begroting), journal_url(books.budget, pattern, quarter.period) if f.begroting is not None
+                  else None, title=f"{where}: begroot")
+    if quarter.status == NIET_BEGONNEN:
+        empty = Cell(MISSING, css="leeg", title=f"{where}: het kwartaal is nog niet begonnen")
+        return [budget, empty, empty, empty]
+    if f.realisatie is None:
+        missing = "nog geen boekingen" if quarter.status == LOPEND else "geen boekingen"
+        realisatie = Cell(MISSING, actual, "leeg", f"{where}: {missing}")
+    else:
+        realisatie = Cell(euro(f.realisatie), actual, title=f"{where}: {f.boekingen} boeking(en)"
+                          + (" tot nu toe" if quarter.status == LOPEND else ""))
+    css, title = _mark(report, row, f, quarter.number, where)
+    verschil = Cell(euro(f.verschil), actual if f.verschil is not None else None, css, title)
+    return [budget, realisatie, verschil, Cell(percent(f.percent), verschil.href, css, title)]
+
+
+def _year_cells(report: VarianceReport, row: VarianceRow, books: Books, pattern: str) -> list[Cell]:
+    f, year = row.year, str(report.year)
+    assert f is not None
+    where = f"{row.label}, {year}"
+    actual = journal_url(books.actual, pattern, year)
+    begun = report.peildatum is not None
+    css, title = _mark(report, row, f, None, where)
+    title = (title + " (prognose)") if title else f"{where}: verschil = prognose - begroting"
+    return [
+        Cell(euro(f.begroting), journal_url(books.budget, pattern, year) if f.begroting is not None else None,
+             title=f"{where}: begroot"),
+        Cell(euro(f.realisatie), actual if f.realisatie is not None else None, "" if f.realisatie is not None
+             else "leeg", f"{where}: " + (f"{f.boekingen} boeking(en) tot nu toe" if f.realisatie is not None
+                                           else "nog geen boekingen")),
+        Cell(euro(f.prognose), actual if begun else None, "prognose",
+             f"{where}: prognose = realisatie tot nu toe + de begroting die nog komt"),
+        Cell(euro(f.verschil), actual if f.verschil is not None else None, css, title),
+        Cell(percent(f.percent), actual if f.percent is not None else None, css, title),
+    ]
+
+
+def _mark(report: VarianceReport, row: VarianceRow, f: Figures, quarter: int | None, where: str) -> tuple[str, str]:
+    """The cell's mark (report.mark) and what it means, with the board's decisions if approved."""
+    css = report.mark(row, f, quarter)
+    if css == "goedgekeurd":
+        decisions = "; ".join(f"{a.decision} ({dutch_date(a.date)}, tot {format_euro(a.amount)})"
+                              for a in report.approvals_of(row.account))
+        return css, f"{where}: overschrijding {format_euro(f.verschil)} goedgekeurd: {decisions}"
+    return css, {"": "", "achter": f"{where}: onder de begroting",
+                 "overschreden": f"{where}: boven de begroting"}[css]
+
+
+def approval_items(report: VarianceReport) -> list[tuple[str, str, str, str]]:
+    """The board's approvals in the actual book: date, budget line, amount, decision."""
+    labels = {row.account: row.label for row in report.rows if row.account}
+    return [(dutch_date(a.date), labels.get(a.account, a.account), format_euro(a.amount), a.decision)
+            for a in report.approvals]
+
+
+def summary_items(report: VarianceReport, books: Books) -> list[tuple[str, Cell, str]]:
+    """The year's result: as budgeted, as forecast, with only committed income."""
+    s = report.summary
+    pattern = section_pattern(books.income, books.expenses)
+    year = str(report.year)
+    budget = journal_url(books.budget, pattern, year)
+    committed = journal_url(books.budget, pattern, year, "-#niet-toegezegd")
+    actual = journal_url(books.actual, pattern, year)
+    return [
+        ("Resultaat volgens de begroting", Cell(euro(s.begroot), budget), "zoals vastgesteld"),
+        ("Resultaat volgens de prognose", Cell(euro(s.prognose), actual, _sign(s.prognose, s.begroot)),
+         "realisatie tot nu toe + de begroting die nog komt"),
+        ("Begroot, alleen toegezegde inkomsten", Cell(euro(s.begroot_toegezegd), committed),
+         "als geen enkele niet-toegezegde inkomst binnenkomt"),
+        ("Prognose, alleen toegezegde inkomsten", Cell(euro(s.prognose_toegezegd), actual,
+                                                      _sign(s.prognose_toegezegd, s.begroot_toegezegd)),
+         "de prognose zonder de niet-toegezegde inkomsten die nog moeten komen"),
+    ]
+
+
+def _sign(value: Decimal | None, budget: Decimal | None) -> str:
+    return "achter" if value is not None and budget is not None and value < budget else ""
+
+
+# ---------------------------------------------------------------- the chart
+
+
+def _quarter_end(quarter: Quarter) -> date:
+    return quarter.end + timedelta(days=1)
+
+
+def variance_series(report: VarianceReport, books: Books) -> list[Series]:
+    """Planned, actual and forecast cumulative result through the year."""
+    result = report.result
+    pattern = section_pattern(books.income, books.expenses)
+    start = date(report.year, 1, 1)
+    planned = [SeriesPoint(start, Decimal(0), "Begin van het jaar: 0")]
+    actual = [SeriesPoint(start, Decimal(0), "Begin van het jaar: 0")]
+    forecast: list[SeriesPoint] = []
+    total = done = forecast_total = Decimal(0)
+    for quarter, f in zip(report.quarters, result.quarters):
+        total += f.begroting or 0
+        span = f"{report.year}-Q1 - {quarter.period}"
+        planned.append(SeriesPoint(_quarter_end(quarter), total, f"Begroot resultaat t/m {quarter.label}: "
+                                   f"{format_euro(total)}", journal_url(books.budget, pattern, span)))
+        forecast_total += f.prognose or 0
+        if quarter.status == NIET_BEGONNEN:
+            forecast.append(SeriesPoint(_quarter_end(quarter), forecast_total,
+                                        f"Prognose t/m {quarter.label}: {format_euro(forecast_total)}"))
+            continue
+        done += f.realisatie or 0
+        last_day = report.peildatum if quarter.status == LOPEND and report.peildatum else quarter.end
+        actual.append(SeriesPoint(last_day + timedelta(days=1), done,
+                                  f"Werkelijk resultaat t/m {dutch_date(last_day)}: {format_euro(done)}",
+                                  journal_url(books.actual, pattern, span)))
+        if quarter.status == LOPEND:
+            forecast.append(actual[-1])
+            forecast.append(SeriesPoint(_quarter_end(quarter), forecast_total,
+                                        f"Prognose t/m {quarter.label}: {format_euro(forecast_total)}"))
+    series = [Series("begroot", "Begroot", tuple(planned))]
+    if len(actual) > 1:
+        series.append(Series("werkelijk", "Werkelijk", tuple(actual)))
+        if forecast:
+            if forecast[0] is not actual[-1]:
+                forecast.insert(0, actual[-1])
+            series.append(Series("prognose", "Prognose", tuple(forecast), dashed=True))
+    return series
+
+
+def budget_series(result: TableRow | None, books: Books) -> list[Series]:
+    """The planned cumulative result alone, for the budget book's own page."""
+    if result is None:
+        return []
+    pattern = section_pattern(books.income, books.expenses)
+    points = [SeriesPoint(date(books.year, 1, 1), Decimal(0), "Begin van het jaar: 0")]
+    total = Decimal(0)
+    for number, value in enumerate(result.amounts[:4], start=1):
+        total += value or 0
+        end = date(books.year + 1, 1, 1) if number == 4 else date(books.year, 3 * number + 1, 1)
+        points.append(SeriesPoint(end, total, f"Begroot resultaat t/m Q{number}: {format_euro(total)}",
+                                  journal_url(books.budget, pattern, f"{books.year}-Q1 - {books.year}-Q{number}")))
+    return [Series("begroot", "Begroot", tuple(points))]
+
+
+def chart(year: int, series: list[Series], peildatum: date | None) -> Chart | None:
+    return layout(year, series, peildatum) if series else None
