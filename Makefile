@@ -36,6 +36,13 @@ report: setup
 check: setup
 	@for f in $(BOOKS); do $(BIN)/bean-check $$f || exit 1; done
 
+# make inkomsten                   income that needs attention, as of today: uncommitted income that
+#                                  came in, committed income still missing after its quarter
+# make inkomsten DATUM=2022-06-30  the same as of a date
+.PHONY: inkomsten
+inkomsten: setup
+	@$(BIN)/python -m report.income_watch ledger/boekhouding-2022.beancount $(if $(DATUM),--datum $(DATUM))
+
 # make import                        the monthly bank run: every bank file in $(DOWNLOADS) (camt.053,
 #                                    MT940, ING or Rabobank CSV); only entries not yet in the actual
 #                                    book are appended to $(TE_CONTROLEREN) for review
