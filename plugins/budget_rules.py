@@ -32,7 +32,6 @@ A bad configuration is one error naming the problem; the book's entries are kept
 import collections
 from decimal import Decimal
 
-from beancount.core import account as account_lib
 from beancount.core import amount as amount_lib
 from beancount.core import data
 
@@ -44,10 +43,10 @@ from plugins.budget_model import (
     UNCOMMITTED_TAG,
     ZERO,
     budget_entries,
+    budget_lines,
     format_amount,
     is_budget_account,
     is_income,
-    natural_amount,
     quarter_of,
     quarter_tags,
 )
@@ -68,28 +67,19 @@ def budget_rules(entries, options_map, config_str=None):
     if errors:
         return entries, errors
     counter = config["counter_account"]
-    if not account_lib.is_valid(counter) or not any(
-        isinstance(entry, data.Open) and entry.account == counter for entry in entries
-    ):
+    if not any(isinstance(entry, data.Open) and entry.account == counter for entry in entries):
         source = plugin_source(options_map, __name__)
         return entries, [ConfigError(source, f"{__name__}: counter account {counter!r} is not opened in this book", None)]
 
     income_root = options_map.get("name_income", "Inkomsten")
     expenses_root = options_map.get("name_expenses", "Uitgaven")
-    income = dict.fromkeys(QUARTERS, ZERO)
-    expenses = dict.fromkeys(QUARTERS, ZERO)
     first_entry: dict[int, data.Transaction] = {}
     for entry in budget_entries(entries, income_root, expenses_root):
         errors.extend(_check_entry(entry, counter, income_root, expenses_root))
-        quarter = quarter_of(entry.date)
-        first_entry.setdefault(quarter, entry)
-        for posting in entry.postings:
-            if not is_budget_account(posting.account, income_root, expenses_root):
-                continue
-            if posting.units is None or posting.units.currency != CURRENCY:
-                continue
-            number = natural_amount(posting.account, posting.units.number, income_root)
-            (income if is_income(posting.account, income_root) else expenses)[quarter] += number
+        first_entry.setdefault(quarter_of(entry.date), entry)
+    lines = budget_lines(entries, options_map)[0].values()
+    income = {q: sum((line.quarters[q] for line in lines if line.income), ZERO) for q in QUARTERS}
+    expenses = {q: sum((line.quarters[q] for line in lines if not line.income), ZERO) for q in QUARTERS}
 
     adopted, adopted_errors = _adopted_budgets(entries)
     errors.extend(adopted_errors)
