@@ -335,3 +335,26 @@ def test_bean_check_exits_non_zero_on_an_overrun_and_zero_once_approved(tmp_path
     load(tmp_path, FESTIVAL + '\n2022-07-12 custom "overschrijding-goedgekeurd" Uitgaven:Festival 2000 EUR "B 2022-07"\n')
     result = subprocess.run([str(BIN / "bean-check"), book], capture_output=True, text=True)
     assert (result.returncode, result.stdout, result.stderr) == (0, "", "")
+
+
+# ---------------------------------------------------------------- the shipped books
+
+
+def test_shipped_actual_book_gives_fava_the_adopted_budget():
+    from fava.core import FavaLedger
+
+    from conftest import ACTUAL_BOOK
+
+    ledger = FavaLedger(str(ACTUAL_BOOK))
+    assert ledger.errors == []
+
+    def quarter(account, number):
+        start = datetime.date(2022, 3 * number - 2, 1)
+        end = datetime.date(2022 + number // 4, (3 * number) % 12 + 1, 1)
+        total = ledger.budgets.calculate_children(account, start, end)["EUR"]
+        return total.quantize(D("1"))  # Fava spreads a budget over days
+
+    # The adopted TOTAAL rows: income negative as Beancount books it.
+    assert [quarter("Inkomsten", q) for q in (1, 2, 3, 4)] == [D(-102906), D(-1000), D(-11000), D(-1000)]
+    assert [quarter("Uitgaven", q) for q in (1, 2, 3, 4)] == [D(49340), D(37840), D(40707), D(28840)]
+    assert quarter("Uitgaven:Festival", 1) == D(10000) and quarter("Uitgaven:Festival", 2) == D(0)
