@@ -1,0 +1,510 @@
+"""`make bench` / `python -m bench`: our costs against their baselines, side by side in one run.
+
+    python -m bench                          # SIZES 1k,10k,100k
+    python -m bench --sizes 1k,10k,100k,1M   # the full run
+    python -m bench --sizes 1k --rounds 1    # a smoke run (the test suite does this)
+    python -m bench --readme                 # also put the tables into README.md
+
+For every size a synthetic book is generated (bench/generate.py, cached under
+build/bench/books/) and every measurement runs as a fresh process, the way the
+treasurer runs it: a warm-up round that is not counted, then ROUNDS rounds in which
+our command and its baseline run one after the other (the order alternates from round
+to round), and the median of the rounds is taken. Beancount's pickle cache is off
+(BEANCOUNT_DISABLE_LOAD_CACHE): after a save the book is always loaded afresh.
+
+Costs, each ours against its baseline:
+
+  plugins  bean-check of the book                      / the same book without our plugin lines
+  report   python -m report.variance (budget report)   / bean-query: a plain sum per line per quarter
+  page     the Begroting page in Fava                  / Fava's own income statement page
+  hledger  python -m report.variance                   / hledger balance --budget -Q on the same data
+  import   python -m importers extract of a camt.053 file: entries per second and peak memory
+
+A measurement whose part is not in the tree yet is reported as "not built", never
+faked; one whose command fails is reported as "failed" with its first error line.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import datetime
+import importlib.util
+import json
+import math
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from bench import camt as camt_files
+from bench.generate import BUILD, REPO, Book, ensure_book, parse_size, size_label
+
+BIN = Path(sys.executable).parent
+PYTHON = sys.executable
+
+# A plain sum over the same book: what bean-query does with no report around it.
+PLAIN_SUM = (
+    "SELECT account, quarter(date) AS kwartaal, sum(number) AS bedrag, count(number) AS boekingen "
+    "WHERE account ~ '^(Inkomsten|Uitgaven):' AND currency = 'EUR' "
+    "GROUP BY account, kwartaal ORDER BY account, kwartaal"
+)
+
+# Targets (issue 6): ours / baseline at most this.
+TARGETS = {"plugins": 1.05, "report": 1.2, "page": 1.5}
+# The issue states the plugin target at 100k; below that size fixed start-up costs
+# (loading the budget book, importing Fava) dominate, and rows are shown for information.
+TARGET_FROM = 100_000
+LINEAR_EXPONENT = 1.15  # growth exponent up to which a cost counts as linear
+
+
+@dataclasses.dataclass
+class Sample:
+    seconds: float  # CPU seconds (user + system) of the process and its children
+    wall: float
+    peak_mb: float
+    returncode: int
+    stderr: str
+
+
+@dataclasses.dataclass
+class Command:
+    name: str
+    argv: list[str]
+    ok_codes: tuple[int, ...] = (0,)
+    env: dict[str, str] = dataclasses.field(default_factory=dict)
+
+
+@dataclasses.dataclass
+class Result:
+    """The median of one command's rounds, or why there is none."""
+
+    seconds: float | None = None  # median CPU seconds
+    wall: float | None = None  # median wall-clock seconds
+    peak_mb: float | None = None
+    rounds: int = 0
+    problem: str | None = None  # "not built: ...", "failed: ..."
+
+    def to_json(self):
+        return dataclasses.asdict(self)
+
+
+def environment() -> dict[str, str]:
+    env = dict(os.environ)
+    env["BEANCOUNT_DISABLE_LOAD_CACHE"] = "1"
+    env["PYTHONPATH"] = str(REPO) + os.pathsep + env.get("PYTHONPATH", "")
+    env.setdefault("LC_ALL", "C.UTF-8")
+    return env
+
+
+def run_once(command: Command, log_dir: Path) -> Sample:
+    """Run a command as a child process; its wall time and peak resident memory (wait4)."""
+    log_dir.mkdir(parents=True, exist_ok=True)
+    out_path = log_dir / f"{command.name}.out"
+    err_path = log_dir / f"{command.name}.err"
+    env = environment()
+    env.update(command.env)
+    with open(out_path, "wb") as out, open(err_path, "wb") as err:
+        start = time.perf_counter()
+        process = subprocess.Popen(command.argv, stdout=out, stderr=err, stdin=subprocess.DEVNULL, env=env, cwd=REPO)
+        _, status, usage = os.wait4(process.pid, 0)
+        seconds = time.perf_counter() - start
+    process.returncode = os.waitstatus_to_exitcode(status)
+    stderr = err_path.read_text(encoding="utf-8", errors="replace")
+    cpu = usage.ru_utime + usage.ru_stime
+    return Sample(cpu, seconds, usage.ru_maxrss / 1024, process.returncode, stderr)
+
+
+def _first_error(sample: Sample) -> str:
+    lines = [line.strip() for line in sample.stderr.splitlines() if line.strip()]
+    tail = [line for line in lines if not line.startswith(("File ", "Traceback", "^", "~"))]
+    text = (tail[-1] if tail and "Traceback" in sample.stderr else (lines[0] if lines else "")) or f"exit {sample.returncode}"
+    return f"exit {sample.returncode}: {text[:160]}"
+
+
+def measure(commands: list[Command], rounds: int, log_dir: Path) -> dict[str, Result]:
+    """Warm up once, then `rounds` rounds of all commands, order rotating; medians."""
+    results = {c.name: Result() for c in commands}
+    live = list(commands)
+    for command in commands:  # warm-up: page cache, .pyc files; also weeds out failures
+        sample = run_once(command, log_dir)
+        if sample.returncode not in command.ok_codes:
+            results[command.name].problem = "failed: " + _first_error(sample)
+            live.remove(command)
+    samples: dict[str, list[Sample]] = {c.name: [] for c in live}
+    for round_number in range(rounds):
+        shift = round_number % max(1, len(live))
+        for command in live[shift:] + live[:shift]:
+            sample = run_once(command, log_dir)
+            if sample.returncode not in command.ok_codes:
+                results[command.name].problem = "failed: " + _first_error(sample)
+            samples[command.name].append(sample)
+    for name, taken in samples.items():
+        if results[name].problem or not taken:
+            continue
+        results[name] = Result(
+            seconds=statistics.median(s.seconds for s in taken),
+            wall=statistics.median(s.wall for s in taken),
+            peak_mb=max(s.peak_mb for s in taken),
+            rounds=len(taken),
+        )
+    return results
+
+
+# ---------------------------------------------------------------- what exists in the tree
+
+
+def module_exists(name: str) -> bool:
+    try:
+        return importlib.util.find_spec(name) is not None
+    except (ImportError, ValueError):
+        return False
+
+
+def hledger_path() -> str | None:
+    return shutil.which("hledger")
+
+
+def plugin_lines(book: Book) -> list[str]:
+    return [line.strip() for line in book.main.read_text(encoding="utf-8").splitlines() if line.lstrip().startswith('plugin "plugins.')]
+
+
+# ---------------------------------------------------------------- the costs
+
+
+def check_commands(book: Book) -> list[Command]:
+    bean_check = str(BIN / "bean-check")
+    # bean-check exits 1 when the book has errors: the budget plugin reports overruns as errors.
+    return [
+        Command("plugins.ours", [bean_check, str(book.main)], ok_codes=(0, 1)),
+        Command("plugins.base", [bean_check, str(book.plain)], ok_codes=(0, 1)),
+    ]
+
+
+def report_commands(book: Book) -> list[Command]:
+    commands = []
+    if module_exists("report.variance"):
+        commands.append(Command("report.ours", [PYTHON, "-m", "report.variance", str(book.main)]))
+    commands.append(Command("report.base", [str(BIN / "bean-query"), str(book.main), PLAIN_SUM]))
+    if hledger_path():
+        commands.append(Command("hledger.base", [hledger_path(), "-f", str(book.journal), "balance", "--budget", "-Q"]))
+    return commands
+
+
+def page_command(book: Book, rounds: int, out_json: Path) -> Command:
+    """The page measurement of bench/fava_page.py, in a child process of its own."""
+    code = (
+        "import json, sys\n"
+        "from bench.fava_page import measure_page\n"
+        "result = measure_page(sys.argv[1], rounds=int(sys.argv[2]))\n"
+        "json.dump(result, open(sys.argv[3], 'w'))\n"
+    )
+    return Command("page", [PYTHON, "-c", code, str(book.main), str(rounds), str(out_json)])
+
+
+def import_command(book: Book, statement: Path, rules: Path, ledger: Path | None = None) -> Command:
+    """Extract a camt.053 file against the book (printed, not appended: the book stays as it is)."""
+    return Command("import", [PYTHON, "-m", "importers", "extract", "-e", str(ledger or book.main),
+                              "--regels", str(rules), str(statement)])
+
+
+def bench_rules(book: Book, out: Path) -> Path:
+    """The categorisation rules for the synthetic statements (most lines ruled, one not)."""
+    from bench.generate import read_budget
+
+    accounts = {line.account.rsplit(":", 1)[-1]: line.account for line in read_budget()}
+    return camt_files.write_rules(out / "camt" / "regels.txt", accounts)
+
+
+# ---------------------------------------------------------------- one run
+
+
+def default_rounds(postings: int) -> int:
+    if postings <= 100_000:
+        return 5
+    return 1
+
+
+def run(sizes: list[int], rounds: int | None, out: Path, seed: int, log=print) -> dict:
+    out.mkdir(parents=True, exist_ok=True)
+    report = {
+        "date": datetime.date.today().isoformat(),
+        "machine": f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}",
+        "hledger": _version([hledger_path() or "hledger", "--version"]),
+        "sizes": {},
+        "notes": [],
+    }
+    missing = []
+    if not module_exists("report.variance"):
+        missing.append("report.variance (the budget report): report and hledger rows not measured")
+    if not module_exists("bench.fava_page"):
+        missing.append("bench.fava_page (the Begroting page measurement): page rows not measured")
+    if not module_exists("importers.__main__"):
+        missing.append("importers (python -m importers extract): import rows not measured")
+    if not hledger_path():
+        missing.append("hledger is not installed (make bench installs it): hledger rows not measured")
+    report["notes"].extend(f"not built: {m}" for m in missing)
+    for note in report["notes"]:
+        log(note)
+
+    for postings in sizes:
+        label = size_label(postings)
+        n_rounds = rounds or default_rounds(postings)
+        log(f"[{label}] generating the book ...")
+        started = time.perf_counter()
+        book = ensure_book(postings, root=out / "books", seed=seed)
+        log(f"[{label}] {book.postings} postings in {book.main.relative_to(REPO) if book.main.is_relative_to(REPO) else book.main}"
+            f" ({time.perf_counter() - started:.1f} s); {n_rounds} round(s) per measurement")
+        row: dict = {"postings": book.postings, "transactions": book.transactions, "rounds": n_rounds,
+                     "plugin_lines": plugin_lines(book)}
+        logs = out / "logs" / label
+
+        log(f"[{label}] bean-check with and without our plugins ...")
+        row["check"] = {k: v.to_json() for k, v in measure(check_commands(book), n_rounds, logs).items()}
+
+        log(f"[{label}] budget report, bean-query sum, hledger ...")
+        row["report"] = {k: v.to_json() for k, v in measure(report_commands(book), n_rounds, logs).items()}
+
+        if module_exists("bench.fava_page"):
+            log(f"[{label}] Begroting page and Fava's income statement ...")
+            out_json = logs / "page.json"
+            logs.mkdir(parents=True, exist_ok=True)
+            result = measure([page_command(book, n_rounds, out_json)], 0, logs)["page"]
+            row["page"] = _page_result(result, out_json)
+
+        if module_exists("importers.__main__"):
+            entries = min(postings, 100_000)
+            # A statement that continues this book: from the day after its last transaction,
+            # opening with its bank balance (the importer checks that it continues the book).
+            statement = camt_files.write_statement(
+                out / "camt" / f"camt053-{size_label(entries)}-na-{label}.xml", entries, book.iban, seed=seed,
+                start=book.last_date + datetime.timedelta(days=1), opening=book.bank_balance)
+            log(f"[{label}] import of a camt.053 file of {entries} entries ...")
+            rules = bench_rules(book, out)
+            result = measure([import_command(book, statement, rules)], n_rounds, logs)["import"]
+            ledger = "book"
+            if result.problem and "the book has errors" in result.problem:
+                # The importer refuses a book with any error, and the budget plugin reports
+                # overruns as errors: measure on the twin without plugin lines, and say so.
+                result = measure([import_command(book, statement, rules, book.plain)], n_rounds, logs)["import"]
+                ledger = "book without plugin lines"
+                note = ("import: python -m importers extract refuses a book with errors, and plugins.budget_guard "
+                        "reports each overrun as an error; the import was measured with -e the book without "
+                        "plugin lines")
+                if note not in report["notes"]:
+                    report["notes"].append(note)
+            row["import"] = {"entries": entries, "ledger": ledger, **result.to_json()}
+        report["sizes"][label] = row
+        log(format_row_summary(label, row))
+    return report
+
+
+def _page_result(result: Result, out_json: Path) -> dict:
+    if result.problem:
+        return {"ours": {"problem": result.problem}, "base": {"problem": result.problem}}
+    data = json.loads(out_json.read_text())
+    return {
+        "ours": {"seconds": data["page_seconds"], "problem": None},
+        "base": {"seconds": data["income_statement_seconds"], "problem": None},
+        "detail": data,
+    }
+
+
+def _version(argv: list[str]) -> str | None:
+    try:
+        return subprocess.run(argv, capture_output=True, text=True, timeout=30).stdout.strip() or None
+    except (OSError, subprocess.SubprocessError):
+        return None
+
+
+# ---------------------------------------------------------------- tables
+
+
+def _pairs(row: dict) -> dict[str, tuple[dict | None, dict | None]]:
+    """cost -> (ours, baseline) result dicts of one size."""
+    check = row.get("check", {})
+    rep = row.get("report", {})
+    pairs = {
+        "plugins": (check.get("plugins.ours"), check.get("plugins.base")),
+        "report": (rep.get("report.ours"), rep.get("report.base")),
+    }
+    if "page" in row:
+        pairs["page"] = (row["page"].get("ours"), row["page"].get("base"))
+    pairs["hledger"] = (rep.get("report.ours"), rep.get("hledger.base"))
+    return pairs
+
+
+COST_TITLES = {
+    "plugins": ("bean-check, our plugins", "bean-check, no plugins"),
+    "report": ("budget report (report.variance)", "bean-query plain sum"),
+    "page": ("Begroting page", "Fava income statement"),
+    "hledger": ("budget report (report.variance)", "hledger balance --budget -Q"),
+}
+
+
+def _seconds(result: dict | None) -> str:
+    if not result:
+        return "not built"
+    if result.get("problem"):
+        return result["problem"].split(":")[0]
+    return f"{result['seconds']:.2f}"
+
+
+def ratio_rows(report: dict) -> list[list[str]]:
+    rows = []
+    for label, row in report["sizes"].items():
+        for cost, (ours, base) in _pairs(row).items():
+            target = TARGETS.get(cost)
+            ratio = verdict = "—"
+            if ours and base and ours.get("seconds") and base.get("seconds"):
+                value = ours["seconds"] / base["seconds"]
+                ratio = f"{value:.2f}×"
+                if target:
+                    verdict = ("pass" if value <= target else "miss") if row["postings"] >= TARGET_FROM else (
+                        "(pass)" if value <= target else "(miss)")
+            ours_title, base_title = COST_TITLES[cost]
+            rows.append([label, cost, ours_title, _seconds(ours), base_title, _seconds(base), ratio,
+                         f"≤ {target:.2f}×" if target else "—", verdict])
+    return rows
+
+
+def import_rows(report: dict) -> list[list[str]]:
+    rows = []
+    for label, row in report["sizes"].items():
+        result = row.get("import")
+        if not result:
+            continue
+        if result.get("problem"):
+            rows.append([label, str(result["entries"]), result["problem"], "", ""])
+            continue
+        rate = result["entries"] / result["seconds"]
+        rows.append([label, f"{result['entries']:,}", f"{result['seconds']:.2f}", f"{rate:,.0f}", f"{result['peak_mb']:.0f}"])
+    return rows
+
+
+def growth_rows(report: dict) -> tuple[list[str], list[list[str]]]:
+    """Per cost and side: seconds at each size, growth exponents, and a verdict."""
+    labels = list(report["sizes"])
+    sizes = [report["sizes"][l]["postings"] for l in labels]
+    series: dict[tuple[str, str], list[float | None]] = {}
+    for i, label in enumerate(labels):
+        row = report["sizes"][label]
+        for cost, (ours, base) in _pairs(row).items():
+            ours_title, base_title = COST_TITLES[cost]
+            if cost == "hledger":
+                keys = [((cost, base_title), base)]
+            else:
+                keys = [((cost, ours_title), ours), ((cost, base_title), base)]
+            for key, result in keys:
+                series.setdefault(key, [None] * len(labels))[i] = result.get("seconds") if result else None
+        if row.get("import") and not row["import"].get("problem"):
+            series.setdefault(("import", f"import ({row['import']['entries']:,} entries)".split(" (")[0]), [None] * len(labels))[i] = row["import"]["seconds"]
+    steps = [f"{labels[i]}→{labels[i + 1]}" for i in range(len(labels) - 1)]
+    header = ["cost", "command", *[f"{l} (s)" for l in labels], *[f"exp. {s}" for s in steps], "growth"]
+    rows = []
+    for (cost, title), times in series.items():
+        exponents = []
+        for i in range(len(labels) - 1):
+            a, b = times[i], times[i + 1]
+            exponents.append(math.log(b / a) / math.log(sizes[i + 1] / sizes[i]) if a and b else None)
+        rows.append([cost, title, *[f"{t:.2f}" if t else "—" for t in times],
+                     *[f"{e:.2f}" if e is not None else "—" for e in exponents], _growth_verdict(exponents)])
+    return header, rows
+
+
+def _growth_verdict(exponents: list[float | None]) -> str:
+    known = [e for e in exponents if e is not None]
+    if not known:
+        return "—"
+    last = known[-1]
+    if last <= LINEAR_EXPONENT:
+        return "linear" if last >= 0.8 else "sub-linear (start-up dominated)"
+    return f"super-linear (×{last:.2f})"
+
+
+def markdown(header: list[str], rows: list[list[str]]) -> str:
+    lines = ["| " + " | ".join(header) + " |", "| " + " | ".join("---" for _ in header) + " |"]
+    lines += ["| " + " | ".join(row) + " |" for row in rows]
+    return "\n".join(lines)
+
+
+def render(report: dict) -> str:
+    parts = [f"Benchmark of {report['date']} on {report['machine']}"
+             + (f"; {report['hledger']}" if report.get("hledger") else "") + "."]
+    parts.append("")
+    parts.append("Ratios (median seconds of a fresh process; ratio = ours / baseline):")
+    parts.append("")
+    parts.append(markdown(["size", "cost", "ours", "s", "baseline", "s", "ratio", "target", "verdict"], ratio_rows(report)))
+    imports = import_rows(report)
+    if imports:
+        parts += ["", "camt.053 import (python -m importers extract; one statement of N entries):", "",
+                  markdown(["size", "entries", "s", "entries/s", "peak MB"], imports)]
+    header, rows = growth_rows(report)
+    if len(report["sizes"]) > 1:
+        parts += ["", f"Growth (exponent k of time ∝ postings^k between sizes; linear ≈ 1, up to {LINEAR_EXPONENT}):", "",
+                  markdown(header, rows)]
+    for note in report.get("notes", []):
+        parts.append(f"\nNote: {note}")
+    return "\n".join(parts) + "\n"
+
+
+def format_row_summary(label: str, row: dict) -> str:
+    bits = []
+    for cost, (ours, base) in _pairs(row).items():
+        bits.append(f"{cost} {_seconds(ours)}/{_seconds(base)}")
+    return f"[{label}] " + "; ".join(bits)
+
+
+README_BEGIN = "<!-- bench:begin (python -m bench --readme writes this block) -->"
+README_END = "<!-- bench:end -->"
+
+
+def update_readme(text: str, readme: Path = REPO / "README.md") -> bool:
+    content = readme.read_text(encoding="utf-8")
+    if README_BEGIN not in content or README_END not in content:
+        return False
+    head, rest = content.split(README_BEGIN, 1)
+    _, tail = rest.split(README_END, 1)
+    readme.write_text(f"{head}{README_BEGIN}\n{text}{README_END}{tail}", encoding="utf-8")
+    return True
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench", description="Our costs against their baselines.")
+    parser.add_argument("--sizes", default=os.environ.get("SIZES") or "1k,10k,100k",
+                        help="book sizes in postings, e.g. 1k,10k,100k,1M (default 1k,10k,100k)")
+    parser.add_argument("--rounds", type=int, default=int(os.environ.get("ROUNDS") or 0) or None,
+                        help="rounds per measurement (default 5 up to 100k, 1 above)")
+    parser.add_argument("--seed", type=int, default=2022)
+    parser.add_argument("--out", type=Path, default=BUILD, help="working folder (default build/bench)")
+    parser.add_argument("--readme", action="store_true", help="write the tables into README.md's performance section")
+    args = parser.parse_args(argv)
+    try:
+        sizes = sorted({parse_size(s) for s in args.sizes.split(",") if s.strip()})
+    except ValueError as exc:
+        parser.error(str(exc))
+    if args.rounds is not None and args.rounds < 1:
+        parser.error("--rounds must be at least 1")
+
+    def log(message: str) -> None:
+        print(message, file=sys.stderr, flush=True)
+
+    started = time.perf_counter()
+    report = run(sizes, args.rounds, args.out, args.seed, log=log)
+    report["wall_seconds"] = round(time.perf_counter() - started, 1)
+    text = render(report)
+    (args.out / "results.json").write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
+    (args.out / "results.md").write_text(text, encoding="utf-8")
+    sys.stdout.write("\n" + text)
+    log(f"\nwhole run: {report['wall_seconds']:.0f} s; tables in {args.out / 'results.md'}")
+    if args.readme:
+        if update_readme(text):
+            log("README.md: performance section updated")
+        else:
+            log(f"README.md has no {README_BEGIN} ... {README_END} block; not updated")
+    return 0

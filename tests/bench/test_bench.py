@@ -1,0 +1,154 @@
+"""The benchmark cannot rot: the generator's books are sound and the smallest `make bench` runs.
+
+Not a timed test: it checks that the synthetic data is what the benchmark says it is
+(the budget book's figures, a sound book, valid camt.053, the same data for hledger)
+and that a one-round run at the smallest size prints the tables.
+"""
+
+import json
+import re
+import shutil
+import subprocess
+import sys
+from collections import defaultdict
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from beancount import loader
+
+from conftest import BIN, BUDGET_BOOK, REPO
+
+from bench import camt, generate
+
+XSD_CANDIDATES = (
+    REPO / "tests" / "data" / "bank" / "samples" / "camt053" / "camt.053.001.02.xsd",
+    REPO.parent / "shared" / "bank-samples" / "camt053" / "camt.053.001.02.xsd",
+)
+
+
+@pytest.fixture(scope="module")
+def book(tmp_path_factory):
+    return generate.generate_book(400, tmp_path_factory.mktemp("bench") / "400", seed=7)
+
+
+def load(filename):
+    entries, errors, options = loader.load_file(str(filename))
+    return entries, errors
+
+
+def test_book_has_the_asked_postings_on_budget_lines_and_the_bank(book):
+    entries, _ = load(book.plain)
+    txns = [e for e in entries if e.__class__.__name__ == "Transaction"]
+    assert book.postings == 400 and book.transactions == 200 and len(txns) == 200
+    budget_accounts = {line.account for line in generate.read_budget()}
+    for txn in txns:
+        assert [p.account for p in txn.postings][1] == book.bank
+        assert txn.postings[0].account in budget_accounts
+        assert txn.date.year == 2022
+
+
+def test_book_without_plugins_is_sound_and_with_plugins_only_policy_errors(book):
+    _, errors = load(book.plain)
+    assert errors == []
+    _, errors = load(book.main)
+    # The budget plugin reports overruns (the generator aims near the budget, so some overrun).
+    assert errors, "a realistic book has some overruns"
+    assert {type(e).__module__ for e in errors} <= {"plugins.budget_guard"}
+    assert all("over budget" in e.message for e in errors)
+
+
+def test_main_file_keeps_the_actual_books_options_plugins_and_includes(book):
+    text = book.main.read_text(encoding="utf-8")
+    source = generate.ACTUAL_BOOK.read_text(encoding="utf-8")
+    for line in source.splitlines():
+        if line.startswith(("option ", "plugin ")):
+            name = line.split('"')[1]
+            assert f'"{name}"' in text
+    assert re.search(r'include "[^"]*ledger/rekeningen.beancount"', text)
+    assert re.search(r"'budget': '[^']*ledger/begroting-2022.beancount'", text)
+    assert not re.search(r'^\s*plugin "plugins\.', book.plain.read_text(encoding="utf-8"), re.M)
+
+
+def test_generator_is_deterministic(book, tmp_path):
+    again = generate.generate_book(400, tmp_path / "again", seed=7)
+    for name in ("boekingen/2022.beancount", "boekhouding.journal"):
+        assert (again.directory / name).read_text() == (book.directory / name).read_text()
+    other = generate.generate_book(400, tmp_path / "other", seed=8)
+    assert (other.directory / "boekingen/2022.beancount").read_text() != (book.directory / "boekingen/2022.beancount").read_text()
+
+
+def test_hledger_budget_rules_are_the_budget_books_figures(book):
+    """Every `~ quarterly` rule holds the budget book's amounts of that quarter (read via beanquery)."""
+    expected = {(line.account, q + 1): amount for line in generate.read_budget(BUDGET_BOOK)
+                for q, amount in enumerate(line.quarters) if amount}
+    found = {}
+    quarter = None
+    for line in book.journal.read_text(encoding="utf-8").splitlines():
+        match = re.match(r"~ quarterly from 2022-(\d\d)-01 to ", line)
+        if match:
+            quarter = (int(match.group(1)) + 2) // 3
+        elif not line.strip():
+            quarter = None
+        elif quarter and re.match(r"\s+(Inkomsten|Uitgaven):\S+\s+\S+ EUR$", line):
+            account, number, _ = line.split()
+            found[(account, quarter)] = Decimal(number)
+    assert found == expected
+    # and the budget book itself says the same: the seed's Kernteam is 17250 a quarter
+    assert found[("Uitgaven:Kernteam", 1)] == Decimal(17250)
+
+
+@pytest.mark.skipif(shutil.which("hledger") is None, reason="hledger is not installed (make bench installs it)")
+def test_hledger_journal_holds_the_same_data(book):
+    entries, _ = load(book.plain)
+    totals = defaultdict(Decimal)
+    for entry in entries:
+        for posting in getattr(entry, "postings", ()):
+            totals[posting.account] += posting.units.number
+    out = subprocess.run(["hledger", "-f", str(book.journal), "balance", "--flat", "-O", "csv", "--no-total"],
+                         capture_output=True, text=True, check=True).stdout
+    rows = [line.replace('"', "").split(",") for line in out.splitlines()[1:]]
+    hledger = {account: Decimal(amount.split()[0]) for account, amount in rows}
+    assert hledger == {a: t for a, t in totals.items() if t}
+    budget = subprocess.run(["hledger", "-f", str(book.journal), "balance", "--budget", "-Q"],
+                            capture_output=True, text=True, check=True).stdout
+    assert re.search(r"Uitgaven:Kernteam .*of +17250(\.00)? EUR", budget)
+
+
+def test_camt_statement_is_valid_camt_053_001_02(book, tmp_path):
+    xsd = next((p for p in XSD_CANDIDATES if p.exists()), None)
+    if xsd is None:
+        pytest.skip("the camt.053.001.02 schema is not at hand")
+    statement = camt.write_statement(tmp_path / "s.xml", 50, book.iban, start=book.last_date, opening=book.bank_balance)
+    assert camt.validate(statement, xsd) == []
+    text = statement.read_text()
+    assert text.count("<Ntry>") == 50 and f"<IBAN>{book.iban}</IBAN>" in text
+    assert book.iban == "NL91ABNA0417164300"  # the actual book's IBAN
+
+
+def test_sizes():
+    assert [generate.parse_size(s) for s in ("1k", "10k", "100k", "1M", "250")] == [1000, 10000, 100000, 1000000, 250]
+    assert [generate.size_label(n) for n in (1000, 1000000, 250)] == ["1k", "1M", "250"]
+
+
+def test_smallest_bench_run_prints_the_tables(tmp_path):
+    """`python -m bench --sizes 1k --rounds 1`: every measurement that exists runs, tables print."""
+    result = subprocess.run([str(BIN / "python"), "-m", "bench", "--sizes", "1k", "--rounds", "1", "--out", str(tmp_path)],
+                            cwd=REPO, capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr[-3000:]
+    out = result.stdout
+    assert "| size | cost | ours |" in out
+    for cost in ("plugins", "report", "hledger"):
+        assert re.search(rf"\| 1k \| {cost} \|", out), cost
+    report = json.loads((tmp_path / "results.json").read_text())
+    row = report["sizes"]["1k"]
+    assert row["check"]["plugins.ours"]["seconds"] > 0 and row["check"]["plugins.base"]["seconds"] > 0
+    assert row["report"]["report.base"]["seconds"] > 0
+    # every measurement that exists in the tree ran without failing
+    failures = [f"{k}: {v['problem']}" for group in ("check", "report") for k, v in row[group].items() if v.get("problem")]
+    for group in ("page", "import"):
+        if group in row:
+            parts = row[group].values() if group == "page" else [row[group]]
+            failures += [f"{group}: {p['problem']}" for p in parts if isinstance(p, dict) and p.get("problem")]
+    assert failures == []
+    assert (tmp_path / "results.md").read_text() in out
