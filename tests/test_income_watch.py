@@ -3,12 +3,14 @@
 import datetime
 import subprocess
 import textwrap
+from pathlib import Path
 
 import pytest
 
-from conftest import REPO
 from report.errors import ReportError
 from report.income_watch import income_watch, main
+
+REPO = Path(__file__).resolve().parent.parent
 
 BUDGET = textwrap.dedent("""\
     option "name_assets" "Activa"

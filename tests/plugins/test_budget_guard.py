@@ -6,13 +6,14 @@ actual book the way bean-check does, and asserts every error: (file, line, messa
 
 import datetime
 import subprocess
+import sys
 from decimal import Decimal as D
+from pathlib import Path
 
 from beancount import loader
 from beancount.core import data
 from fava.core.budgets import calculate_budget, parse_budgets
 
-from conftest import BIN
 
 BUDGET = """\
 option "name_assets" "Activa"
@@ -70,6 +71,8 @@ plugin "plugins.budget_guard" "{config}"
 """
 
 CONFIG = "{'budget': 'begroting.beancount'}"
+BIN = Path(sys.executable).parent
+ACTUAL_BOOK = Path(__file__).resolve().parents[2] / "ledger" / "boekhouding-2022.beancount"
 
 FESTIVAL = """
 2022-03-01 * "Zaalhuur festival"
@@ -342,8 +345,6 @@ def test_bean_check_exits_non_zero_on_an_overrun_and_zero_once_approved(tmp_path
 
 def test_shipped_actual_book_gives_fava_the_adopted_budget():
     from fava.core import FavaLedger
-
-    from conftest import ACTUAL_BOOK
 
     ledger = FavaLedger(str(ACTUAL_BOOK))
     assert ledger.errors == []

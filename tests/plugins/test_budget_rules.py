@@ -5,12 +5,13 @@ asserts every error of the load: (file, line, message).
 """
 
 import subprocess
+import sys
 import textwrap
+from pathlib import Path
 
 from beancount import loader
 from beancount.core import data
 
-from conftest import BIN
 
 BOOK = """\
 option "name_assets" "Activa"
@@ -50,6 +51,7 @@ plugin "plugins.budget_rules" "{config}"
   Activa:GeplandeLiquiditeit
 """
 
+BIN = Path(sys.executable).parent
 DEFAULT_CONFIG = "{'counter_account': 'Activa:GeplandeLiquiditeit'}"
 
 
