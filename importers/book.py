@@ -52,7 +52,8 @@ class Book:
         """
         wanted = ibans.normalise(identification)
         for own in self.own:
-            if own.iban == wanted:
+            # ING writes the IBAN with the currency after it: NL19INGB0006000001EUR.
+            if wanted in (own.iban, own.iban + own.currency):
                 return own
         if not ibans.is_iban(wanted):
             digits = ibans.domestic_digits(wanted)
