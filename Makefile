@@ -56,9 +56,21 @@ import: setup
 board: setup
 	@echo "make board: not built yet" >&2; exit 1
 
-# Owned by the benchmark work (issue 6).
+# make bench                           our costs against bean-check, bean-query, Fava and hledger on
+#                                      synthetic books of 1k, 10k and 100k postings: tables of ratios,
+#                                      import throughput and growth (README: "Performance")
+# make bench SIZES=1k,10k,100k,1M      the full run, up to a million postings
+# make bench ROUNDS=1                  one round per measurement instead of the median of 5
+# make bench README=1                  also write the tables into README.md
+# Installs Debian's hledger first when it is missing (as root, or through sudo).
+SIZES ?= 1k,10k,100k
 bench: setup
-	@echo "make bench: not built yet" >&2; exit 1
+	@command -v hledger >/dev/null 2>&1 || { \
+	  echo "make bench: installing hledger (apt-get install hledger)" >&2; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  { $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends hledger >/dev/null; } \
+	  || echo "make bench: could not install hledger; its rows are left out" >&2; }
+	@$(BIN)/python -m bench --sizes $(SIZES) $(if $(ROUNDS),--rounds $(ROUNDS)) $(if $(README),--readme)
 
 clean:
 	rm -rf $(VENV)
