@@ -30,7 +30,7 @@ from importers.base import BankImporter, clean
 from importers.errors import ImportFileError
 from importers.statement import Entry, Statement, read_bytes
 
-_NAMESPACE = re.compile(rb"urn:iso:std:iso:20022:tech:xsd:camt\.053\.001\.(0[2-8])")
+_NAMESPACE = re.compile(rb"<(\w+:)?Document\b[^>]*urn:iso:std:iso:20022:tech:xsd:camt\.053\.001\.(0[2-8])")
 _AMOUNT = re.compile(r"^[0-9]{1,18}(\.[0-9]{1,5})?$")
 
 
@@ -42,7 +42,7 @@ class Camt053Importer(BankImporter):
     def sniff(self, filepath: str) -> bool:
         with open(filepath, "rb") as file:
             head = file.read(4096)
-        return b"<" in head[:200] and _NAMESPACE.search(head) is not None
+        return _NAMESPACE.search(head) is not None
 
     def parse(self, filepath: str) -> list[Statement]:
         raw = read_bytes(filepath)

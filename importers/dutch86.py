@@ -84,7 +84,7 @@ def _structured(text: str) -> Details:
     if remi.startswith("USTD//"):
         remi = remi[len("USTD//"):]
     elif remi.startswith("STRD/"):
-        parts = remi.split("/")
+        parts = remi.rstrip("/").split("/")     # STRD/CUR/1100000000000042/
         reference = _clean(parts[-1]) if len(parts) >= 3 else ""
         details.structured_ref = reference or None
         remi = ""
