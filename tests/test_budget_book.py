@@ -13,7 +13,7 @@ from decimal import Decimal
 import pytest
 from beancount import loader
 
-from conftest import BIN, BUDGET_BOOK, ACTUAL_BOOK, REPO
+from seed_data import BIN, BUDGET_BOOK, ACTUAL_BOOK, REPO
 from report.queries import QUERY_DIR, run_query
 
 QUARTERS = ("Q1", "Q2", "Q3", "Q4")

@@ -11,7 +11,7 @@ from decimal import Decimal
 
 import pytest
 
-from conftest import REPO
+from seed_data import REPO
 
 
 def free_port() -> int:

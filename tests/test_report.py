@@ -12,7 +12,7 @@ from decimal import Decimal
 
 import pytest
 
-from conftest import BUDGET_BOOK, REPO
+from seed_data import BUDGET_BOOK, REPO
 from report.queries import QUERY_DIR
 
 AMOUNTS = ("Q1", "Q2", "Q3", "Q4", "totaal")
