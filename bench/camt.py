@@ -53,20 +53,66 @@ def _entries(n: int, rng: random.Random, start: datetime.date):
         yield date, amount, credit, name, iban, text
 
 
+# Beangulp refuses files over 8 MiB; one entry takes about 750 bytes.
+MAX_ENTRIES_PER_FILE = 8000
+
+
 def write_statement(filename: Path, n: int, iban: str, seed: int = 2022, start: datetime.date = datetime.date(2023, 1, 1),
                     opening: Decimal = Decimal("25000.00")) -> Path:
-    """Write a camt.053.001.02 file of n entries on `iban` from `start`; return its path.
+    """Write one camt.053.001.02 file of n entries on `iban` from `start`; return its path.
 
     To continue a book, start the day after its last transaction with the book's bank
     balance as the opening balance (the importer checks that the statement continues it).
     """
     rng = random.Random(seed * 7919 + n)
-    filename = Path(filename)
+    entries = list(_entries(n, rng, start))
+    _write_file(Path(filename), entries, 1, iban, f"BENCH{seed}{n:09d}", start, opening)
+    return Path(filename)
+
+
+def write_statements(directory: Path, n: int, iban: str, seed: int = 2022, start: datetime.date = datetime.date(2023, 1, 1),
+                     opening: Decimal = Decimal("25000.00"), per_file: int = MAX_ENTRIES_PER_FILE) -> list[Path]:
+    """n entries as consecutive statements of at most per_file entries each, split between days.
+
+    What a bank gives for a busy period: one file per statement, each opening with the
+    closing balance of the one before. Returns the files in order.
+    """
+    rng = random.Random(seed * 7919 + n)
+    entries = list(_entries(n, rng, start))
+    directory = Path(directory)
+    directory.mkdir(parents=True, exist_ok=True)
+    for old in directory.glob("*.xml"):
+        old.unlink()
+    chunks: list[list] = []
+    for entry in entries:
+        if chunks and len(chunks[-1]) < per_file:
+            chunks[-1].append(entry)
+        elif chunks and chunks[-1][-1][0] == entry[0]:
+            # Never split a day: a balance assertion holds at the start of the next day.
+            chunks[-1].append(entry)
+        else:
+            chunks.append([entry])
+    files = []
+    number = 1
+    balance = opening
+    day = start
+    for index, chunk in enumerate(chunks, start=1):
+        filename = directory / f"afschrift-{index:03d}.xml"
+        balance = _write_file(filename, chunk, number, iban, f"BENCH{seed}{n:09d}{index:03d}", day, balance, index)
+        number += len(chunk)
+        day = chunk[-1][0] + datetime.timedelta(days=1)
+        files.append(filename)
+    return files
+
+
+def _write_file(filename: Path, entries: list, first: int, iban: str, stmt_id: str, start: datetime.date,
+                opening: Decimal, sequence: int = 1) -> Decimal:
+    """Write one statement of the given entries; return its closing balance."""
     filename.parent.mkdir(parents=True, exist_ok=True)
     body = []
     balance = opening
     last = start
-    for i, (date, amount, credit, name, other, text) in enumerate(_entries(n, rng, start), start=1):
+    for i, (date, amount, credit, name, other, text) in enumerate(entries, start=first):
         balance += amount if credit else -amount
         last = date
         party = (
@@ -97,7 +143,6 @@ def write_statement(filename: Path, n: int, iban: str, seed: int = 2022, start: 
         )
     closing = balance
     now = f"{last + datetime.timedelta(days=1)}T08:00:00+01:00"
-    stmt_id = f"BENCH{seed}{n:09d}"
 
     def bal(code: str, amount: Decimal, date: datetime.date) -> str:
         indicator = "CRDT" if amount >= 0 else "DBIT"
@@ -110,14 +155,14 @@ def write_statement(filename: Path, n: int, iban: str, seed: int = 2022, start: 
         out.write('<?xml version="1.0" encoding="UTF-8"?>\n')
         out.write(f'<Document xmlns="{NAMESPACE}"><BkToCstmrStmt>\n')
         out.write(f"<GrpHdr><MsgId>{stmt_id}</MsgId><CreDtTm>{now}</CreDtTm></GrpHdr>\n")
-        out.write(f"<Stmt><Id>{stmt_id}</Id><ElctrncSeqNb>1</ElctrncSeqNb><CreDtTm>{now}</CreDtTm>\n")
+        out.write(f"<Stmt><Id>{stmt_id}</Id><ElctrncSeqNb>{sequence}</ElctrncSeqNb><CreDtTm>{now}</CreDtTm>\n")
         out.write(f"<FrToDt><FrDtTm>{start}T00:00:00+01:00</FrDtTm><ToDtTm>{last}T23:59:59+01:00</ToDtTm></FrToDt>\n")
         out.write(f"<Acct><Id><IBAN>{iban}</IBAN></Id><Ccy>EUR</Ccy></Acct>\n")
         out.write(bal("OPBD", opening, start))
         out.write(bal("CLBD", closing, last))
         out.writelines(body)
         out.write("</Stmt></BkToCstmrStmt></Document>\n")
-    return filename
+    return closing
 
 
 def write_rules(filename: Path, accounts: dict[str, str], unruled: tuple[str, ...] = ("OverigeKantoorkosten",)) -> Path:

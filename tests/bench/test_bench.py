@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 from beancount import loader
 
-from conftest import BIN, BUDGET_BOOK, REPO
+from seed_data import BIN, BUDGET_BOOK, REPO
 
 from bench import camt, generate
 
