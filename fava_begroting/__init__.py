@@ -24,7 +24,6 @@ from typing import TYPE_CHECKING, Any
 from flask import current_app, g, request
 
 from fava.ext import FavaExtensionBase
-from plugins.budget_model import budget_lines
 from fava_begroting.links import journal_base
 from fava_begroting.view import (
     Books,
@@ -40,7 +39,7 @@ from fava_begroting.view import (
 from report.budget_table import budget_table, commitment_rows
 from report.errors import ReportError
 from report.ledger import load_ledger
-from report.variance import budget_setting, variance_report
+from report.variance import budget_setting, budget_year, variance_report
 
 if TYPE_CHECKING:  # pragma: no cover
     from fava.core import FavaLedger
@@ -93,20 +92,22 @@ class Begroting(FavaExtensionBase):
                budget_slug: str | None) -> Page:
         ledger = self.ledger
         try:
-            table = budget_table(budget_entries, budget_options)
-            committed = commitment_rows(budget_entries, budget_options)
-            _, year = budget_lines(budget_entries, budget_options)
-            if not year or not any(row.kind == "regel" for row in table):
+            year = budget_year(budget_entries, budget_options)
+            if year is None:
                 where = "Dit boek" if own else f"De begroting ({path.basename(budget_options['filename'])})"
                 hint = (" Staat dit boek naast een begroting, noem die dan in de regel "
                         "custom \"fava-extension\" \"fava_begroting\" \"{'budget': '…'}\".") if own else ""
                 return Page(title, "fout", errors=[
-                    f"{where} bevat geen begrotingsposten (transacties op inkomsten- en uitgavenrekeningen), "
-                    f"dus er is geen begroting om te tonen.{hint}"])
+                    f"{where} bevat geen begrotingsposten (transacties op inkomsten- en uitgavenrekeningen "
+                    f"met een kwartaaltag #Q1..#Q4), dus er is geen begroting om te tonen.{hint}"])
+            table = budget_table(budget_entries, budget_options)
+            committed = commitment_rows(budget_entries, budget_options)
             books = Books(year, budget_options["name_income"], budget_options["name_expenses"],
                           actual=None if own else journal_base(request.script_root, g.beancount_file_slug),
                           budget=journal_base(request.script_root, budget_slug) if budget_slug else None)
-            page = Page(title, "begroting" if own else "vergelijking", adopted=adopted_rows(table, committed, books))
+            page = Page(title, "begroting" if own else "vergelijking",
+                        journal_base(request.script_root, g.beancount_file_slug).removesuffix("journal/"),
+                        adopted=adopted_rows(table, committed, books))
             if books.budget is None:
                 page.budget_link_note = (f"De begroting ({path.basename(budget_options['filename'])}) wordt niet door "
                                          "deze Fava getoond: begrote bedragen linken daarom niet naar hun posten. "

@@ -42,6 +42,9 @@ class Row:
 class Page:
     title: str
     mode: str  # vergelijking (budget against actuals), begroting (budget only), fout
+    # Links outside this prefix go to another book: Fava's router only handles its own book,
+    # so the template marks those links data-remote (a plain page load).
+    local_prefix: str = "/"
     errors: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     budget_link_note: str = ""

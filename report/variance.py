@@ -44,7 +44,8 @@ from os import path
 from beancount.core import data
 from beancount.parser import printer
 
-from plugins.budget_model import Approval, Overrun, approvals, budget_lines, find_overruns, quarter_end, quarter_start
+from plugins.budget_model import (Approval, Overrun, approvals, budget_entries as budget_transactions, budget_lines,
+                                  find_overruns, quarter_end, quarter_start, quarter_tags)
 from plugins.config import parse_config, resolve_path
 from report.budget_table import TableRow, budget_table, commitment_rows
 from report.dutch_format import format_euro, format_percent
@@ -190,6 +191,18 @@ def budget_setting(entries: list, options: dict) -> str | None:
     return None
 
 
+def budget_year(entries: list, options: dict) -> int | None:
+    """The year of the book's budget entries, None when it has none.
+
+    A budget entry is a transaction on income or expense accounts tagged with its
+    quarter (#Q1..#Q4), as the budget book writes them; an actual book's transactions
+    carry no quarter tag, so a book that is not a budget has no budget year.
+    """
+    income, expenses = options["name_income"], options["name_expenses"]
+    return next((entry.date.year for entry in budget_transactions(entries, income, expenses)
+                 if quarter_tags(entry.tags)), None)
+
+
 def peildatum(entries: list) -> date | None:
     """The date of the latest transaction: the books are complete up to that day."""
     return max((entry.date for entry in entries if isinstance(entry, data.Transaction)), default=None)
@@ -286,12 +299,13 @@ def variance_report(budget_entries: list, budget_options: dict, actual_entries: 
 
     Raises ReportError when the budget book holds no budget lines.
     """
+    year = budget_year(budget_entries, budget_options)
+    if year is None:
+        raise ReportError(f"{budget_options.get('filename', 'de begroting')}: geen begrotingsposten gevonden "
+                          "(transacties op inkomsten- en uitgavenrekeningen met een kwartaaltag #Q1..#Q4)")
     table = budget_table(budget_entries, budget_options)
     lines = [row for row in table if row.kind == "regel"]
-    model_lines, year = budget_lines(budget_entries, budget_options)
-    if not lines or not year:
-        raise ReportError(f"{budget_options.get('filename', 'de begroting')}: geen begrotingsposten gevonden "
-                          "(transacties op Inkomsten- en Uitgavenrekeningen met tags #Q1..#Q4)")
+    model_lines, _ = budget_lines(budget_entries, budget_options)
     as_of = peildatum(actual_entries)
     quarters = quarters_of(year, as_of)
     begun = any(q.status != NIET_BEGONNEN for q in quarters)
