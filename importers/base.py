@@ -149,7 +149,7 @@ class BankImporter(beangulp.Importer):
                     filepath, entry.place,
                     f"entry of {entry.date} is before {own.account} was opened in the book ({own.opened})")
         if statement.opening is not None and statement.closing is not None:
-            total = statement.opening + sum((e.amount for e in statement.entries), start=statement.opening * 0)
+            total = statement.opening + sum(e.amount for e in statement.entries)
             if total != statement.closing:
                 raise ImportFileError(
                     filepath, statement.place,

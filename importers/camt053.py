@@ -131,7 +131,7 @@ class _Reader:
         for index, bal in enumerate(self.all(stmt, "Bal"), 1):
             code = self.text(bal, "Tp/CdOrPrtry/Cd") or self.text(bal, "Tp/CdOrPrtry/Prtry")
             where = f"{place}/Bal[{index}]"
-            if code in ("OPBD", "PRCD") and opening is None or code == "CLBD":
+            if (code in ("OPBD", "PRCD") and opening is None) or code == "CLBD":
                 value, currency = self.amount(bal, "Amt", where)
                 balance = (self.sign(bal, where) * value, currency, self.date(bal, "Dt", where))
                 if code == "CLBD":

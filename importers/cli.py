@@ -141,7 +141,7 @@ def _beangulp(importers: list, arguments: list[str], hooks=None) -> int:
         ingest.cli.main(args=arguments, prog_name=PROG, standalone_mode=False)
     except SystemExit as exc:
         if exc.code:
-            raise ImportFileError(arguments[0], None, "beangulp reported an error (see above)") from None
+            raise ImportFileError(arguments[0], None, "beangulp failed after every file was checked; nothing was written") from None
     return 0
 
 

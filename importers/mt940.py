@@ -72,9 +72,14 @@ class Mt940Importer(BankImporter):
 
     @staticmethod
     def _scan(filepath: str, lines: list[str]) -> list[_Block]:
+        """Split the lines into statements (one per :20:) of records with their line numbers.
+
+        Header lines before the first :20:, blank lines, trailers (`-`, `-XXX`, `-}`) after
+        the closing balance, and a statement-level :86: after it are left out.
+        """
         blocks: list[_Block] = []
         block = None
-        closed = False
+        state = "body"                  # then "closed" after :62:, "skip" in a statement-level :86:
         for number, line in enumerate(lines, 1):
             match = _TAG.match(line)
             if match:
@@ -82,21 +87,18 @@ class Mt940Importer(BankImporter):
                 if tag == "20":
                     block = _Block()
                     blocks.append(block)
-                    closed = False
+                    state = "body"
                 if block is None:
-                    continue            # header lines before the first :20:
-                if closed and tag == "86":
-                    closed = None       # statement-level :86: after the closing balance
                     continue
-                if tag.startswith("62"):
-                    closed = True
-                if closed is None and tag != "86":
-                    closed = True
-                if closed is not None:
-                    block.records.append((tag, number, [line[match.end():]]))
-            elif block is not None and block.records and closed is not None:
-                if re.fullmatch(r"-(XXX)?\}?|\}|\s*", line) and (closed or not line.strip()):
-                    continue            # trailer or blank line
+                if state != "body" and tag == "86":
+                    state = "skip"
+                    continue
+                if tag.startswith("62") or state == "skip":
+                    state = "closed"
+                block.records.append((tag, number, [line[match.end():]]))
+            elif block is not None and block.records and state != "skip":
+                if not line.strip() or (state == "closed" and re.fullmatch(r"-(XXX)?\}?|\}", line.strip())):
+                    continue
                 block.records[-1][2].append(line)
         return blocks
 
