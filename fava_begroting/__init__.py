@@ -36,10 +36,9 @@ from fava_begroting.view import (
     variance_rows,
     variance_series,
 )
-from report.budget_table import budget_table, commitment_rows
 from report.errors import ReportError
 from report.ledger import load_ledger
-from report.variance import budget_setting, budget_year, variance_report
+from report.variance import Budget, NoBudgetError, budget_setting, read_budget, variance_report
 
 if TYPE_CHECKING:  # pragma: no cover
     from fava.core import FavaLedger
@@ -52,7 +51,7 @@ class Begroting(FavaExtensionBase):
 
     def __init__(self, ledger: FavaLedger, config: str | None = None) -> None:
         super().__init__(ledger, config)
-        self._budget_books: dict[str, tuple[tuple, list, dict]] = {}
+        self._budget: tuple[tuple, Budget, list[str]] | None = None  # (key, budget, the budget book's files)
         self._page: tuple[tuple, Page] | None = None
 
     # The configuration is read again from the book on every page (budget_setting), so an
@@ -62,66 +61,74 @@ class Begroting(FavaExtensionBase):
         """The page for the current request, recomputed only when a book changed."""
         ledger = self.ledger
         title = ledger.options["title"]
+        own = True
         try:
             budget_file = budget_setting(ledger.all_entries, ledger.options)
             own = budget_file is None or path.abspath(budget_file) == path.abspath(ledger.beancount_file_path)
-            if own:
-                budget_entries, budget_options, stamp = ledger.all_entries, ledger.options, ()
-            else:
-                budget_entries, budget_options, stamp = self._budget_book(budget_file)
+            budget_key, budget = self._read_budget(None if own else budget_file)
+        except NoBudgetError as exc:
+            where = "Dit boek" if own else f"De begroting ({exc.args[0].split(':')[0]})"
+            hint = (" Staat dit boek naast een begroting, noem die dan in de regel "
+                    "custom \"fava-extension\" \"fava_begroting\" \"{'budget': '…'}\".") if own else ""
+            return Page(title, "fout", errors=[
+                f"{where} bevat geen begrotingsposten (transacties op inkomsten- en uitgavenrekeningen "
+                f"met een kwartaaltag #Q1..#Q4), dus er is geen begroting om te tonen.{hint}"])
         except ReportError as exc:
             return Page(title, "fout", errors=[f"De begroting kan niet worden geladen: {exc}"])
-        slugs = _slugs()
-        budget_slug = g.beancount_file_slug if own else slugs.get(path.abspath(budget_file))
-        key = (id(ledger.all_entries), stamp, request.script_root, g.beancount_file_slug, budget_slug)
+        budget_slug = g.beancount_file_slug if own else _slugs().get(path.abspath(budget_file))
+        key = (id(ledger.all_entries), budget_key, request.script_root, g.beancount_file_slug, budget_slug)
         if self._page is None or self._page[0] != key:
-            self._page = (key, self._build(title, own, budget_entries, budget_options, budget_slug))
+            name = path.basename(budget_file) if budget_file else ""
+            self._page = (key, self._build(title, budget, None if own else name, budget_slug))
         return self._page[1]
 
-    def _budget_book(self, filename: str) -> tuple[list, dict, tuple]:
-        """The budget book, loaded again only when one of its files changed."""
-        cached = self._budget_books.get(filename)
-        if cached is not None and _stamp(name for name, _ in cached[0]) == cached[0]:
-            return cached[1], cached[2], cached[0]
-        entries, options = load_ledger(filename)
-        stamp = _stamp(options["include"])
-        self._budget_books[filename] = (stamp, entries, options)
-        return entries, options, stamp
+    def _read_budget(self, filename: str | None) -> tuple[tuple, Budget]:
+        """The budget of the budget book (of this book when filename is None).
 
-    def _build(self, title: str, own: bool, budget_entries: list, budget_options: dict,
-               budget_slug: str | None) -> Page:
+        Read again only when the book changed: this book's entries are replaced by Fava on
+        every reload; another budget book is loaded again when one of its files changed.
+        """
+        cached = self._budget
+        if filename is None:
+            key: tuple = ("own", id(self.ledger.all_entries))
+        else:
+            files = cached[2] if cached is not None and cached[0][0] == filename else [filename]
+            key = (filename, _stamp(files))
+        if cached is not None and cached[0] == key:
+            return key, cached[1]
+        if filename is None:
+            budget, files = read_budget(self.ledger.all_entries, self.ledger.options), []
+        else:
+            entries, options = load_ledger(filename)
+            budget, files = read_budget(entries, options), list(options["include"])
+            key = (filename, _stamp(files))
+        self._budget = (key, budget, files)
+        return key, budget
+
+    def _build(self, title: str, budget: Budget, budget_name: str | None, budget_slug: str | None) -> Page:
+        """The page: the adopted table; beside an actual book also the variance report."""
         ledger = self.ledger
+        own = budget_name is None
+        local = journal_base(request.script_root, g.beancount_file_slug)
+        books = Books(budget.year, budget.income, budget.expenses, actual=None if own else local,
+                      budget=journal_base(request.script_root, budget_slug) if budget_slug else None)
+        page = Page(title, "begroting" if own else "vergelijking", local.removesuffix("journal/"),
+                    adopted=adopted_rows(budget.table, budget.committed, books))
+        if books.budget is None:
+            page.budget_link_note = (f"De begroting ({budget_name}) wordt niet door deze Fava getoond: begrote "
+                                     "bedragen linken daarom niet naar hun posten. Start Fava met beide boeken "
+                                     "(make fava, make board).")
+        if ledger.load_errors:
+            page.notes.append(f"Dit boek heeft {len(ledger.load_errors)} fout(en) (zie Fouten in de zijbalk); "
+                              "overschrijdingen die de plugin budget_guard meldt, tellen mee.")
+        if own:
+            page.notes.append("Dit is de begroting zelf: de vastgestelde tabel, zonder realisatie. "
+                              "Begroting en realisatie naast elkaar staan op deze pagina in de boekhouding.")
+            result = next((row for row in budget.table if row.kind == "resultaat"), None)
+            page.chart = chart(budget.year, budget_series(result, books), None)
+            return page
         try:
-            year = budget_year(budget_entries, budget_options)
-            if year is None:
-                where = "Dit boek" if own else f"De begroting ({path.basename(budget_options['filename'])})"
-                hint = (" Staat dit boek naast een begroting, noem die dan in de regel "
-                        "custom \"fava-extension\" \"fava_begroting\" \"{'budget': '…'}\".") if own else ""
-                return Page(title, "fout", errors=[
-                    f"{where} bevat geen begrotingsposten (transacties op inkomsten- en uitgavenrekeningen "
-                    f"met een kwartaaltag #Q1..#Q4), dus er is geen begroting om te tonen.{hint}"])
-            table = budget_table(budget_entries, budget_options)
-            committed = commitment_rows(budget_entries, budget_options)
-            books = Books(year, budget_options["name_income"], budget_options["name_expenses"],
-                          actual=None if own else journal_base(request.script_root, g.beancount_file_slug),
-                          budget=journal_base(request.script_root, budget_slug) if budget_slug else None)
-            page = Page(title, "begroting" if own else "vergelijking",
-                        journal_base(request.script_root, g.beancount_file_slug).removesuffix("journal/"),
-                        adopted=adopted_rows(table, committed, books))
-            if books.budget is None:
-                page.budget_link_note = (f"De begroting ({path.basename(budget_options['filename'])}) wordt niet door "
-                                         "deze Fava getoond: begrote bedragen linken daarom niet naar hun posten. "
-                                         "Start Fava met beide boeken (make fava, make board).")
-            if ledger.load_errors:
-                page.notes.append(f"Dit boek heeft {len(ledger.load_errors)} fout(en) (zie Fouten in de zijbalk); "
-                                  "overschrijdingen die de plugin budget_guard meldt, tellen mee.")
-            if own:
-                page.notes.append("Dit is de begroting zelf: de vastgestelde tabel, zonder realisatie. "
-                                  "Begroting en realisatie naast elkaar staan op deze pagina in de boekhouding.")
-                result = next((row for row in table if row.kind == "resultaat"), None)
-                page.chart = chart(year, budget_series(result, books), None)
-                return page
-            report = variance_report(budget_entries, budget_options, ledger.all_entries, ledger.options)
+            report = variance_report(budget, ledger.all_entries, ledger.options)
         except ReportError as exc:
             return Page(title, "fout", errors=[str(exc)])
         page.notes[:0] = report.notes

@@ -4,6 +4,7 @@ Each file holds one statement; the file is the only copy of its text (Fava's Que
 page gets the same text through the `plugins.query_files` plugin).
 """
 
+import functools
 from pathlib import Path
 
 import beanquery
@@ -33,7 +34,7 @@ def run_query(entries: list, options: dict, name: str, query_dir: Path = QUERY_D
     text = read_query(name, query_dir)
     connection = beanquery.connect("beancount:", entries=entries, errors=[], options=options)
     try:
-        cursor = connection.execute(text)
+        cursor = connection.execute(_parse(text))
     except beanquery.ParseError as exc:
         raise ReportError(f"{filename}: query does not parse: {_first_line(exc)}") from None
     except beanquery.CompilationError as exc:
@@ -42,6 +43,12 @@ def run_query(entries: list, options: dict, name: str, query_dir: Path = QUERY_D
         raise ReportError(f"{filename}: query failed: {_first_line(exc)}") from None
     columns = [column.name for column in cursor.description]
     return [dict(zip(columns, row)) for row in cursor.fetchall()]
+
+
+@functools.lru_cache(maxsize=64)
+def _parse(text: str) -> beanquery.parser.ast.Node:
+    """The statement parsed once per text: beanquery's parser costs far more than running it."""
+    return beanquery.parser.parse(text)
 
 
 def _first_line(exc: Exception) -> str:

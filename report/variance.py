@@ -6,7 +6,9 @@ Shared by the Fava page "Begroting" (package fava_begroting) and the command
 
 so both show the same figures. The budget side is report.budget_table (the same rows
 `make report` prints, from the same queries); the actual side is queries/realisatie.bql
-run on the actual book. Amounts have the natural sign: income and expenses positive.
+run on the actual book. Amounts have the natural sign: income and expenses positive
+(the realisatie query gives them as booked; plugins.budget_model.natural_amount turns
+income round).
 
 Rules (the page and the README say the same):
 
@@ -44,8 +46,9 @@ from os import path
 from beancount.core import data
 from beancount.parser import printer
 
-from plugins.budget_model import (Approval, Overrun, approvals, budget_entries as budget_transactions, budget_lines,
-                                  find_overruns, quarter_end, quarter_start, quarter_tags)
+from plugins.budget_model import (Approval, BudgetLine, Overrun, approvals, budget_entries as budget_transactions,
+                                  budget_lines, find_overruns, natural_amount, quarter_end, quarter_start,
+                                  quarter_tags)
 from plugins.config import parse_config, resolve_path
 from report.budget_table import TableRow, budget_table, commitment_rows
 from report.dutch_format import format_euro, format_percent
@@ -229,16 +232,19 @@ Booked = dict[str, dict[int, tuple[Decimal, int]]]
 def booked_by_quarter(entries: list, options: dict, year: int) -> tuple[Booked, int]:
     """Amount and number of postings per account per quarter of the year (queries/realisatie.bql).
 
-    Returns (by account, then quarter number: (amount, count)), and the number of
-    postings on income and expense accounts outside the year.
+    Returns (by account, then quarter number: (amount with its natural sign, count)), and
+    the number of postings on income and expense accounts outside the year.
     """
     booked: Booked = {}
     outside = 0
+    income = options["name_income"]
     for row in run_query(entries, options, "realisatie"):
-        if row["jaar"] != year:
+        row_year, _, quarter = row["kwartaal"].partition("-Q")
+        if int(row_year) != year:
             outside += row["boekingen"]
             continue
-        booked.setdefault(row["rekening"], {})[row["kwartaal"]] = (row["bedrag"], row["boekingen"])
+        amount = natural_amount(row["rekening"], row["bedrag"], income)
+        booked.setdefault(row["rekening"], {})[int(quarter)] = (amount, row["boekingen"])
     return booked, outside
 
 
@@ -293,24 +299,44 @@ def _combine(status: str, begroting: Decimal | None, parts: list[tuple[int, Figu
 # ---------------------------------------------------------------- the report
 
 
-def variance_report(budget_entries: list, budget_options: dict, actual_entries: list,
-                    actual_options: dict) -> VarianceReport:
-    """Budget (from the budget book) against actuals (from the actual book), per line and quarter.
+@dataclass(frozen=True)
+class Budget:
+    """What the reports need of a budget book; computed once per version of the book.
 
-    Raises ReportError when the budget book holds no budget lines.
+    table and committed are report.budget_table's rows (the same as `make report`),
+    lines the plugins.budget_model lines (for find_overruns).
     """
-    year = budget_year(budget_entries, budget_options)
+
+    year: int
+    table: list[TableRow]
+    committed: list[TableRow]
+    lines: dict[str, BudgetLine]
+    income: str
+    expenses: str
+
+
+class NoBudgetError(ReportError):
+    """The book named as budget book holds no budget entries."""
+
+
+def read_budget(entries: list, options: dict) -> Budget:
+    """The budget of a loaded budget book; NoBudgetError when it holds no budget entries."""
+    year = budget_year(entries, options)
     if year is None:
-        raise ReportError(f"{budget_options.get('filename', 'de begroting')}: geen begrotingsposten gevonden "
+        raise NoBudgetError(f"{options.get('filename', 'de begroting')}: geen begrotingsposten gevonden "
                           "(transacties op inkomsten- en uitgavenrekeningen met een kwartaaltag #Q1..#Q4)")
-    table = budget_table(budget_entries, budget_options)
+    return Budget(year, budget_table(entries, options), commitment_rows(entries, options),
+                  budget_lines(entries, options)[0], options["name_income"], options["name_expenses"])
+
+
+def variance_report(budget: Budget, actual_entries: list, actual_options: dict) -> VarianceReport:
+    """The budget (read_budget) against the actual book's entries, per line and quarter."""
+    year, table, income, expenses = budget.year, budget.table, budget.income, budget.expenses
     lines = [row for row in table if row.kind == "regel"]
-    model_lines, _ = budget_lines(budget_entries, budget_options)
     as_of = peildatum(actual_entries)
     quarters = quarters_of(year, as_of)
     begun = any(q.status != NIET_BEGONNEN for q in quarters)
     booked, outside = booked_by_quarter(actual_entries, actual_options, year)
-    income, expenses = budget_options["name_income"], budget_options["name_expenses"]
     labels = _account_labels(actual_entries)
 
     def line(row: TableRow | None, account: str, section: str) -> VarianceRow:
@@ -352,11 +378,11 @@ def variance_report(budget_entries: list, budget_options: dict, actual_entries: 
             rows.append(VarianceRow("resultaat", row.label, quarters=quarter_figures,
                                     year=year_figures(row.amounts[4], quarter_figures, begun)))
 
-    summary = _summary(rows, commitment_rows(budget_entries, budget_options), income)
+    summary = _summary(rows, budget.committed, income)
     notes = _notes(rows, quarters, as_of, outside, year)
     approved = approvals(actual_entries, expenses)
     amounts = {account: {q: amount for q, (amount, _) in by_quarter.items()} for account, by_quarter in booked.items()}
-    overruns = find_overruns(model_lines, amounts, approved, cumulative=False)
+    overruns = find_overruns(budget.lines, amounts, approved, cumulative=False)
     return VarianceReport(year, as_of, quarters, rows, summary, notes,
                           {(o.account, o.quarter): o for o in overruns}, approved)
 
@@ -506,7 +532,7 @@ def main(argv: list[str] | None = None) -> int:
         if errors:
             print(f"warning: {args.ledger} has {len(errors)} error(s), e.g. {printer.format_error(errors[0]).strip().splitlines()[0]}"
                   f" (run bean-check {args.ledger})", file=sys.stderr)
-        report = variance_report(budget_entries, budget_options, actual_entries, actual_options)
+        report = variance_report(read_budget(budget_entries, budget_options), actual_entries, actual_options)
         sys.stdout.write(render_report(report, args.kwartaal))
     except ReportError as exc:
         print(f"error: {exc}", file=sys.stderr)

@@ -11,7 +11,7 @@ from fava_books import books, copy_books  # noqa: F401 (fixtures)
 from report.budget_table import budget_table
 from report.errors import ReportError
 from report.ledger import load_ledger
-from report.variance import (AFGESLOTEN, LOPEND, NIET_BEGONNEN, budget_setting, load_books, quarters_of,
+from report.variance import (AFGESLOTEN, LOPEND, NIET_BEGONNEN, budget_setting, load_books, quarters_of, read_budget,
                              variance_report)
 
 D = Decimal
@@ -19,7 +19,7 @@ D = Decimal
 
 def report_of(budget_path, actual_path):
     _, actual_entries, actual_options, budget_entries, budget_options = load_books(str(actual_path), str(budget_path))
-    return variance_report(budget_entries, budget_options, actual_entries, actual_options)
+    return variance_report(read_budget(budget_entries, budget_options), actual_entries, actual_options)
 
 
 @pytest.fixture(scope="module")
