@@ -241,18 +241,20 @@ def run(sizes: list[int], rounds: int | None, out: Path, seed: int, log=print) -
         "sizes": {},
         "notes": [],
     }
-    missing = []
-    if not module_exists("report.variance"):
-        missing.append("report.variance (the budget report): report and hledger rows not measured")
-    if not module_exists("bench.fava_page"):
-        missing.append("bench.fava_page (the Begroting page measurement): page rows not measured")
-    if not module_exists("importers.__main__"):
-        missing.append("importers (python -m importers extract): import rows not measured")
-    if not hledger_path():
-        missing.append("hledger is not installed (make bench installs it): hledger rows not measured")
-    report["notes"].extend(f"not built: {m}" for m in missing)
-    for note in report["notes"]:
-        log(note)
+    def missing() -> list[str]:
+        gaps = []
+        if not module_exists("report.variance"):
+            gaps.append("report.variance (the budget report): report and hledger rows not measured")
+        if not module_exists("bench.fava_page"):
+            gaps.append("bench.fava_page (the Begroting page measurement): page rows not measured")
+        if not module_exists("importers.__main__"):
+            gaps.append("importers (python -m importers extract): import rows not measured")
+        if not hledger_path():
+            gaps.append("hledger is not installed (make bench installs it): hledger rows not measured")
+        return gaps
+
+    for gap in missing():
+        log(f"not built: {gap}")
 
     for postings in sizes:
         label = size_label(postings)
@@ -310,6 +312,7 @@ def run(sizes: list[int], rounds: int | None, out: Path, seed: int, log=print) -
             row["import"] = {"entries": entries, "files": len(files), "ledger": ledger, **result.to_json()}
         report["sizes"][label] = row
         log(format_row_summary(label, row))
+    report["notes"][:0] = [f"not built: {gap}" for gap in missing()]
     return report
 
 
@@ -462,6 +465,16 @@ def render(report: dict) -> str:
                   markdown(header, rows)]
     for note in report.get("notes", []):
         parts.append(f"\nNote: {note}")
+    for label, row in report["sizes"].items():
+        for group in ("check", "report"):
+            for name, result in row.get(group, {}).items():
+                if result.get("problem"):
+                    parts.append(f"\nProblem at {label}, {name}: {result['problem']}")
+        for group in ("page", "import"):
+            result = row.get(group) or {}
+            problem = result.get("problem") or (result.get("ours") or {}).get("problem")
+            if problem:
+                parts.append(f"\nProblem at {label}, {group}: {problem}")
     return "\n".join(parts) + "\n"
 
 
