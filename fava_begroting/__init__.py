@@ -21,9 +21,9 @@ from collections.abc import Iterable
 from os import path
 from typing import TYPE_CHECKING, Any
 
+from fava.ext import FavaExtensionBase
 from flask import current_app, g, request
 
-from fava.ext import FavaExtensionBase
 from fava_begroting.links import journal_base
 from fava_begroting.view import (
     Books,
@@ -38,7 +38,13 @@ from fava_begroting.view import (
 )
 from report.errors import ReportError
 from report.ledger import load_ledger
-from report.variance import Budget, NoBudgetError, budget_setting, read_budget, variance_report
+from report.variance import (
+    Budget,
+    NoBudgetError,
+    budget_setting,
+    read_budget,
+    variance_report,
+)
 
 if TYPE_CHECKING:  # pragma: no cover
     from fava.core import FavaLedger

@@ -2,7 +2,7 @@
 
 Built from the same rows as `make report` (report.budget_table) and the same variance
 report as `python -m report.variance` (report.variance); this module only formats them
-and adds the links. No figure is computed here.
+and adds the links; the only sums here are the chart's running totals of those figures.
 """
 
 from __future__ import annotations
@@ -13,12 +13,22 @@ from decimal import Decimal
 
 from fava_begroting.chart import Chart, Series, SeriesPoint, layout
 from fava_begroting.links import account_pattern, journal_url, section_pattern
+from plugins.budget_model import quarter_end
 from report.budget_table import HEADINGS, TableRow
 from report.dutch_format import format_euro, format_percent
-from report.variance import LOPEND, NIET_BEGONNEN, Figures, Quarter, VarianceReport, VarianceRow, dutch_date
+from report.variance import (
+    AFGESLOTEN,
+    LOPEND,
+    NIET_BEGONNEN,
+    Figures,
+    Quarter,
+    VarianceReport,
+    VarianceRow,
+    dutch_date,
+)
 
 MISSING = "—"
-STATUS = {"afgesloten": "afgesloten", LOPEND: "loopt nog", NIET_BEGONNEN: "nog niet begonnen"}
+STATUS = {AFGESLOTEN: "afgesloten", LOPEND: "loopt nog", NIET_BEGONNEN: "nog niet begonnen"}
 
 
 @dataclass(frozen=True)
@@ -56,7 +66,6 @@ class Page:
     approvals: list[tuple[str, str, str, str]] = field(default_factory=list)  # date, line, amount, decision
     status_text: dict[str, str] = field(default_factory=lambda: dict(STATUS))
     chart: Chart | None = None
-    chart_series: list[Series] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -127,7 +136,6 @@ def _tag_filter(row: TableRow) -> str:
 def variance_rows(report: VarianceReport, books: Books) -> list[Row]:
     """Per quarter begroting, realisatie, verschil, %; for the year begroting, realisatie, prognose, verschil, %."""
     rows = []
-    year = str(report.year)
     for row in report.rows:
         if row.year is None:
             rows.append(Row(row.kind, row.label))
@@ -229,61 +237,48 @@ def _sign(value: Decimal | None, budget: Decimal | None) -> str:
 # ---------------------------------------------------------------- the chart
 
 
-def _quarter_end(quarter: Quarter) -> date:
-    return quarter.end + timedelta(days=1)
+def _planned(year: int, quarter_budgets: list[Decimal | None], books: Books) -> Series:
+    """The budgeted result, cumulated to the end of each quarter; each point links to its budget entries."""
+    pattern = section_pattern(books.income, books.expenses)
+    points = [SeriesPoint(date(year, 1, 1), Decimal(0), "Begin van het jaar: 0")]
+    total = Decimal(0)
+    for number, value in enumerate(quarter_budgets, start=1):
+        total += value or 0
+        points.append(SeriesPoint(quarter_end(year, number) + timedelta(days=1), total,
+                                  f"Begroot resultaat t/m Q{number}: {format_euro(total)}",
+                                  journal_url(books.budget, pattern, f"{year}-Q1 - {year}-Q{number}")))
+    return Series("begroot", "Begroot", tuple(points))
 
 
 def variance_series(report: VarianceReport, books: Books) -> list[Series]:
-    """Planned, actual and forecast cumulative result through the year."""
+    """Planned, actual (to the peildatum) and forecast (from there) cumulative result through the year."""
     result = report.result
     pattern = section_pattern(books.income, books.expenses)
-    start = date(report.year, 1, 1)
-    planned = [SeriesPoint(start, Decimal(0), "Begin van het jaar: 0")]
-    actual = [SeriesPoint(start, Decimal(0), "Begin van het jaar: 0")]
+    actual = [SeriesPoint(date(report.year, 1, 1), Decimal(0), "Begin van het jaar: 0")]
     forecast: list[SeriesPoint] = []
-    total = done = forecast_total = Decimal(0)
+    done = expected = Decimal(0)
     for quarter, f in zip(report.quarters, result.quarters):
-        total += f.begroting or 0
-        span = f"{report.year}-Q1 - {quarter.period}"
-        planned.append(SeriesPoint(_quarter_end(quarter), total, f"Begroot resultaat t/m {quarter.label}: "
-                                   f"{format_euro(total)}", journal_url(books.budget, pattern, span)))
-        forecast_total += f.prognose or 0
-        if quarter.status == NIET_BEGONNEN:
-            forecast.append(SeriesPoint(_quarter_end(quarter), forecast_total,
-                                        f"Prognose t/m {quarter.label}: {format_euro(forecast_total)}"))
-            continue
-        done += f.realisatie or 0
-        last_day = report.peildatum if quarter.status == LOPEND and report.peildatum else quarter.end
-        actual.append(SeriesPoint(last_day + timedelta(days=1), done,
-                                  f"Werkelijk resultaat t/m {dutch_date(last_day)}: {format_euro(done)}",
-                                  journal_url(books.actual, pattern, span)))
-        if quarter.status == LOPEND:
-            forecast.append(actual[-1])
-            forecast.append(SeriesPoint(_quarter_end(quarter), forecast_total,
-                                        f"Prognose t/m {quarter.label}: {format_euro(forecast_total)}"))
-    series = [Series("begroot", "Begroot", tuple(planned))]
-    if len(actual) > 1:
+        expected += f.prognose or 0
+        if quarter.status != NIET_BEGONNEN:
+            done += f.realisatie or 0
+            last_day = report.peildatum if quarter.status == LOPEND and report.peildatum else quarter.end
+            actual.append(SeriesPoint(last_day + timedelta(days=1), done,
+                                      f"Werkelijk resultaat t/m {dutch_date(last_day)}: {format_euro(done)}",
+                                      journal_url(books.actual, pattern, f"{report.year}-Q1 - {quarter.period}")))
+        if quarter.status != AFGESLOTEN:
+            forecast.append(SeriesPoint(quarter.end + timedelta(days=1), expected,
+                                        f"Prognose t/m {quarter.label}: {format_euro(expected)}"))
+    series = [_planned(report.year, [f.begroting for f in result.quarters], books)]
+    if len(actual) > 1:  # without bookings the forecast is the budget: the page says so
         series.append(Series("werkelijk", "Werkelijk", tuple(actual)))
         if forecast:
-            if forecast[0] is not actual[-1]:
-                forecast.insert(0, actual[-1])
-            series.append(Series("prognose", "Prognose", tuple(forecast), dashed=True))
+            series.append(Series("prognose", "Prognose", (actual[-1], *forecast), dashed=True))
     return series
 
 
 def budget_series(result: TableRow | None, books: Books) -> list[Series]:
     """The planned cumulative result alone, for the budget book's own page."""
-    if result is None:
-        return []
-    pattern = section_pattern(books.income, books.expenses)
-    points = [SeriesPoint(date(books.year, 1, 1), Decimal(0), "Begin van het jaar: 0")]
-    total = Decimal(0)
-    for number, value in enumerate(result.amounts[:4], start=1):
-        total += value or 0
-        end = date(books.year + 1, 1, 1) if number == 4 else date(books.year, 3 * number + 1, 1)
-        points.append(SeriesPoint(end, total, f"Begroot resultaat t/m Q{number}: {format_euro(total)}",
-                                  journal_url(books.budget, pattern, f"{books.year}-Q1 - {books.year}-Q{number}")))
-    return [Series("begroot", "Begroot", tuple(points))]
+    return [_planned(books.year, list(result.amounts[:4]), books)] if result else []
 
 
 def chart(year: int, series: list[Series], peildatum: date | None) -> Chart | None:

@@ -530,8 +530,9 @@ def main(argv: list[str] | None = None) -> int:
     try:
         errors, actual_entries, actual_options, budget_entries, budget_options = load_books(args.ledger, args.budget)
         if errors:
-            print(f"warning: {args.ledger} has {len(errors)} error(s), e.g. {printer.format_error(errors[0]).strip().splitlines()[0]}"
-                  f" (run bean-check {args.ledger})", file=sys.stderr)
+            first = printer.format_error(errors[0]).strip().splitlines()[0]
+            print(f"warning: {args.ledger} has {len(errors)} error(s), e.g. {first} (run bean-check {args.ledger})",
+                  file=sys.stderr)
         report = variance_report(read_budget(budget_entries, budget_options), actual_entries, actual_options)
         sys.stdout.write(render_report(report, args.kwartaal))
     except ReportError as exc:

@@ -5,7 +5,7 @@ import json
 import re
 from decimal import Decimal
 from html.parser import HTMLParser
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import urlsplit
 
 import pytest
 from fava.application import create_app
@@ -111,7 +111,8 @@ def test_variance_of_the_hand_made_entries(served):
     assert cell(page, "vergelijking", "Uitgaven:Kernteam", "Q1-verschil")[:3:2] == ("750", "goedgekeurd")
     assert cell(page, "vergelijking", "Uitgaven:Automatisering", "Q1-verschil")[:3:2] == ("65", "overschreden")
     assert cell(page, "vergelijking", "Uitgaven:Automatisering", "Q1-procent")[0] == "19%"
-    assert cell(page, "vergelijking", "Inkomsten:Contributies:IndividueleLeden", "Q1-verschil")[:3:2] == ("(268)", "achter")
+    leden = cell(page, "vergelijking", "Inkomsten:Contributies:IndividueleLeden", "Q1-verschil")
+    assert leden[:3:2] == ("(268)", "achter")
     assert cell(page, "vergelijking", "Uitgaven:Kernteam", "jaar-prognose")[0] == "69.750"
     kernteam = next(r for r in table(page, "vergelijking") if r[3] == "Uitgaven:Kernteam")
     assert kernteam[2] == "Kernteam"
@@ -154,7 +155,7 @@ def posted(entries, pattern, sign):
 def test_every_figure_links_to_the_entries_behind_it(served):
     client, pages = served
     for slug, page in pages.items():
-        for name, _, label, _, cells in page.rows:
+        for _, _, label, _, cells in page.rows:
             for column, (text, href, _) in cells.items():
                 if text != MISSING:
                     assert href and "/journal/?" in href, (slug, label, column, text)

@@ -131,7 +131,8 @@ def test_unbudgeted_account_shows_as_its_own_line(tmp_path):
     budget, actual = copy_books(tmp_path, actuals=extra)
     report = report_of(budget, actual)
     row = line(report, "Uitgaven:Onvoorzien")
-    assert (row.budgeted, row.label, row.quarters[0].begroting, row.quarters[0].verschil) == (False, "Onvoorzien", None, D(99))
+    assert (row.budgeted, row.label, row.quarters[0].begroting, row.quarters[0].verschil) == (
+        False, "Onvoorzien", None, D(99))
     assert any("zonder begroting" in note and "Onvoorzien" in note for note in report.notes)
 
 
