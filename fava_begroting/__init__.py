@@ -57,8 +57,10 @@ class Begroting(FavaExtensionBase):
 
     def __init__(self, ledger: FavaLedger, config: str | None = None) -> None:
         super().__init__(ledger, config)
-        self._budget: tuple[tuple, Budget, list[str]] | None = None  # (key, budget, the budget book's files)
-        self._page: tuple[tuple, Page] | None = None
+        # Caches, keyed on the book's entries (by identity: Fava replaces the list on every
+        # reload, and holding it here keeps its id from being reused) and on file stamps.
+        self._budget: tuple[list | None, tuple, Budget, list[str]] | None = None  # entries, key, budget, files
+        self._page: tuple[list, tuple, Page] | None = None
 
     # The configuration is read again from the book on every page (budget_setting), so an
     # edited fava-extension line counts after Fava's reload, like every other line.
@@ -82,11 +84,13 @@ class Begroting(FavaExtensionBase):
         except ReportError as exc:
             return Page(title, "fout", errors=[f"De begroting kan niet worden geladen: {exc}"])
         budget_slug = g.beancount_file_slug if own else _slugs().get(path.abspath(budget_file))
-        key = (id(ledger.all_entries), budget_key, request.script_root, g.beancount_file_slug, budget_slug)
-        if self._page is None or self._page[0] != key:
+        key = (budget_key, request.script_root, g.beancount_file_slug, budget_slug)
+        cached = self._page
+        if cached is None or cached[0] is not ledger.all_entries or cached[1] != key:
             name = path.basename(budget_file) if budget_file else ""
-            self._page = (key, self._build(title, budget, None if own else name, budget_slug))
-        return self._page[1]
+            cached = self._page = (ledger.all_entries, key, self._build(title, budget, None if own else name,
+                                                                         budget_slug))
+        return cached[2]
 
     def _read_budget(self, filename: str | None) -> tuple[tuple, Budget]:
         """The budget of the budget book (of this book when filename is None).
@@ -95,20 +99,21 @@ class Begroting(FavaExtensionBase):
         every reload; another budget book is loaded again when one of its files changed.
         """
         cached = self._budget
+        own = self.ledger.all_entries if filename is None else None
         if filename is None:
-            key: tuple = ("own", id(self.ledger.all_entries))
+            key: tuple = ("own",)
         else:
-            files = cached[2] if cached is not None and cached[0][0] == filename else [filename]
+            files = cached[3] if cached is not None and cached[1][0] == filename else [filename]
             key = (filename, _stamp(files))
-        if cached is not None and cached[0] == key:
-            return key, cached[1]
-        if filename is None:
-            budget, files = read_budget(self.ledger.all_entries, self.ledger.options), []
+        if cached is not None and cached[0] is own and cached[1] == key:
+            return key, cached[2]
+        if own is not None:
+            budget, files = read_budget(own, self.ledger.options), []
         else:
             entries, options = load_ledger(filename)
             budget, files = read_budget(entries, options), list(options["include"])
             key = (filename, _stamp(files))
-        self._budget = (key, budget, files)
+        self._budget = (own, key, budget, files)
         return key, budget
 
     def _build(self, title: str, budget: Budget, budget_name: str | None, budget_slug: str | None) -> Page:

@@ -2,7 +2,9 @@
 `python -m report.variance`, a link on every figure that leads to exactly its entries, and bad input."""
 
 import json
+import os
 import re
+import time
 from decimal import Decimal
 from html.parser import HTMLParser
 from urllib.parse import urlsplit
@@ -215,3 +217,38 @@ def test_a_book_without_actuals_shows_no_zeros(tmp_path):
         for column, (text, _, _) in cells.items():
             if "realisatie" in column or "verschil" in column or "procent" in column:
                 assert text == MISSING, (label, column, text)
+
+
+def test_the_page_follows_changes_to_either_book(tmp_path):
+    budget, actual = copy_books(tmp_path)
+    app = create_app([str(budget), str(actual)], read_only=True, poll_watcher=True)
+    client = app.test_client()
+    url = f"/{ACTUAL_SLUG}/extension/Begroting/"
+
+    def kernteam_q1():
+        page = PageTables()
+        page.feed(client.get(url).get_data(as_text=True))
+        return page, (cell(page, "vergelijking", "Uitgaven:Kernteam", "Q1-realisatie")[0]
+                      if table(page, "vergelijking") else None)
+
+    assert kernteam_q1()[1] == "18.000"
+    assert kernteam_q1()[1] == "18.000"  # from the page's cache
+    bank = actual.parent / "boekhouding-2022" / "bank.beancount"
+    bank.write_text(bank.read_text(encoding="utf-8") + (
+        '\n2022-02-01 * "Kernteam" "Nabetaling"\n  Uitgaven:Kernteam  500 EUR\n  Activa:Bank:Betaalrekening\n'),
+        encoding="utf-8")
+    _touch_later(bank)
+    assert kernteam_q1()[1] == "18.500"
+    # An edit of the budget book that breaks it (the Q1 totals no longer match the adopted ones).
+    posts = budget.parent / "begroting-2022" / "posten.beancount"
+    text = posts.read_text(encoding="utf-8")
+    posts.write_text(re.sub(r"(Uitgaven:Kernteam +)17250", r"\g<1>17000", text, count=1), encoding="utf-8")
+    _touch_later(posts)
+    page, _ = kernteam_q1()
+    assert any("kan niet worden geladen" in error for error in page.errors)
+
+
+def _touch_later(filename):
+    """Move the file's modification time on, so that a poll sees the change within the same second."""
+    later = time.time() + 5
+    os.utime(filename, (later, later))
