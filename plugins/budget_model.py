@@ -28,6 +28,7 @@ The ledger's records that this module reads:
 from __future__ import annotations
 
 import datetime
+import functools
 import os
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -91,15 +92,22 @@ def quarter_tags(tags: Iterable[str] | None) -> list[int]:
     return sorted(int(tag[1]) for tag in (tags or ()) if len(tag) == 2 and tag[0] == "Q" and tag[1] in "1234")
 
 
+@functools.lru_cache(maxsize=4096)
+def _root(account: str) -> str:
+    """The root of an account name, cached: a book has a few dozen accounts and is asked
+    once per posting (splitting and joining the name each time was half the plugin's cost)."""
+    return account_lib.root(1, account)
+
+
 def is_budget_account(account: str, income_root: str = INCOME_ROOT, expenses_root: str = EXPENSES_ROOT) -> bool:
     """True for an income or expense account (one that a budget line can be)."""
-    root = account_lib.root(1, account)
-    return root in (income_root, expenses_root)
+    root = _root(account)
+    return root == income_root or root == expenses_root
 
 
 def is_income(account: str, income_root: str = INCOME_ROOT) -> bool:
     """True for an income account."""
-    return account_lib.root(1, account) == income_root
+    return _root(account) == income_root
 
 
 def natural_amount(account: str, number: Decimal, income_root: str = INCOME_ROOT) -> Decimal:
@@ -338,7 +346,7 @@ def read_approvals(entries: Iterable, expenses_root: str = EXPENSES_ROOT) -> tup
             for posting in entry.postings:
                 meta = posting.meta if (posting.meta or {}).get(APPROVAL_META) else entry.meta
                 decision = (meta or {}).get(APPROVAL_META)
-                if not decision or account_lib.root(1, posting.account) != expenses_root:
+                if not decision or _root(posting.account) != expenses_root:
                     continue
                 if posting.units is None or posting.units.currency != CURRENCY or posting.units.number <= 0:
                     continue
