@@ -402,32 +402,42 @@ def import_rows(report: dict) -> list[list[str]]:
 
 
 def growth_rows(report: dict) -> tuple[list[str], list[list[str]]]:
-    """Per cost and side: seconds at each size, growth exponents, and a verdict."""
+    """Per cost and side: seconds at each size, growth exponents, and a verdict.
+
+    The exponent k between two sizes is log(t2/t1) / log(n2/n1), n the postings of the
+    book; for the import n is the number of entries imported (capped at 100k, so from
+    100k to 1M only the book grows: no exponent, the time ratio is shown instead).
+    """
     labels = list(report["sizes"])
     sizes = [report["sizes"][l]["postings"] for l in labels]
-    series: dict[tuple[str, str], list[float | None]] = {}
+    series: dict[tuple[str, str], list[tuple[int, float] | None]] = {}
     for i, label in enumerate(labels):
         row = report["sizes"][label]
         for cost, (ours, base) in _pairs(row).items():
             ours_title, base_title = COST_TITLES[cost]
-            if cost == "hledger":
-                keys = [((cost, base_title), base)]
-            else:
-                keys = [((cost, ours_title), ours), ((cost, base_title), base)]
+            keys = [((cost, base_title), base)] if cost == "hledger" else [((cost, ours_title), ours), ((cost, base_title), base)]
             for key, result in keys:
-                series.setdefault(key, [None] * len(labels))[i] = result.get("seconds") if result else None
-        if row.get("import") and not row["import"].get("problem"):
-            series.setdefault(("import", f"import ({row['import']['entries']:,} entries)".split(" (")[0]), [None] * len(labels))[i] = row["import"]["seconds"]
+                seconds = result.get("seconds") if result else None
+                series.setdefault(key, [None] * len(labels))[i] = (sizes[i], seconds) if seconds else None
+        result = row.get("import")
+        if result and not result.get("problem"):
+            series.setdefault(("import", "python -m importers extract"), [None] * len(labels))[i] = (
+                result["entries"], result["seconds"])
     steps = [f"{labels[i]}→{labels[i + 1]}" for i in range(len(labels) - 1)]
     header = ["cost", "command", *[f"{l} (s)" for l in labels], *[f"exp. {s}" for s in steps], "growth"]
     rows = []
-    for (cost, title), times in series.items():
-        exponents = []
-        for i in range(len(labels) - 1):
-            a, b = times[i], times[i + 1]
-            exponents.append(math.log(b / a) / math.log(sizes[i + 1] / sizes[i]) if a and b else None)
-        rows.append([cost, title, *[f"{t:.2f}" if t else "—" for t in times],
-                     *[f"{e:.2f}" if e is not None else "—" for e in exponents], _growth_verdict(exponents)])
+    for (cost, title), points in series.items():
+        exponents, cells = [], []
+        for a, b in zip(points, points[1:]):
+            if a and b and a[0] != b[0]:
+                exponent = math.log(b[1] / a[1]) / math.log(b[0] / a[0])
+                exponents.append(exponent)
+                cells.append(f"{exponent:.2f}")
+            elif a and b:
+                cells.append(f"same n, ×{b[1] / a[1]:.1f}")
+            else:
+                cells.append("—")
+        rows.append([cost, title, *[f"{p[1]:.2f}" if p else "—" for p in points], *cells, _growth_verdict(exponents)])
     return header, rows
 
 
@@ -451,7 +461,9 @@ def render(report: dict) -> str:
     parts = [f"Benchmark of {report['date']} on {report['machine']}"
              + (f"; {report['hledger']}" if report.get("hledger") else "") + "."]
     parts.append("")
-    parts.append("Ratios (median seconds of a fresh process; ratio = ours / baseline):")
+    parts.append("Ratios (seconds: median CPU time of a fresh process; page rows: median wall time of one cold "
+                 "request in a loaded Fava, bench/fava_page.py; ratio = ours / baseline; verdicts in brackets are "
+                 f"below {size_label(TARGET_FROM)} postings, where start-up costs dominate):")
     parts.append("")
     parts.append(markdown(["size", "cost", "ours", "s", "baseline", "s", "ratio", "target", "verdict"], ratio_rows(report)))
     imports = import_rows(report)
@@ -461,7 +473,8 @@ def render(report: dict) -> str:
                   markdown(["book", "entries", "files", "s", "entries/s", "peak MB"], imports)]
     header, rows = growth_rows(report)
     if len(report["sizes"]) > 1:
-        parts += ["", f"Growth (exponent k of time ∝ postings^k between sizes; linear ≈ 1, up to {LINEAR_EXPONENT}):", "",
+        parts += ["", f"Growth (exponent k of time ∝ n^k between sizes, n = postings, for the import n = entries; "
+                  f"linear ≈ 1, up to {LINEAR_EXPONENT}):", "",
                   markdown(header, rows)]
     for note in report.get("notes", []):
         parts.append(f"\nNote: {note}")
