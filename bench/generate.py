@@ -551,11 +551,15 @@ def main(argv: list[str] | None = None) -> int:
     if camt_sizes:
         # Each statement continues the smallest book written (its bank balance and last day).
         book = Book.load(args.out / size_label(min(sizes)))
+        start = book.last_date + datetime.timedelta(days=1)
         for n in camt_sizes:
-            filename = args.out.parent / "camt" / f"camt053-{size_label(n)}.xml"
-            camt.write_statement(filename, n, book.iban, seed=args.seed,
-                                 start=book.last_date + datetime.timedelta(days=1), opening=book.bank_balance)
-            print(f"{filename}: {n} entries for {book.iban}, continuing {book.main}")
+            if n <= camt.MAX_ENTRIES_PER_FILE:
+                target = args.out.parent / "camt" / f"camt053-{size_label(n)}.xml"
+                camt.write_statement(target, n, book.iban, seed=args.seed, start=start, opening=book.bank_balance)
+            else:  # beangulp reads files of at most 8 MiB: consecutive statements in a folder
+                target = args.out.parent / "camt" / f"camt053-{size_label(n)}"
+                camt.write_statements(target, n, book.iban, seed=args.seed, start=start, opening=book.bank_balance)
+            print(f"{target}: {n} entries for {book.iban}, continuing {book.main}")
     return 0
 
 
