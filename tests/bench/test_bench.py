@@ -152,3 +152,22 @@ def test_smallest_bench_run_prints_the_tables(tmp_path):
             failures += [f"{group}: {p['problem']}" for p in parts if isinstance(p, dict) and p.get("problem")]
     assert failures == []
     assert (tmp_path / "results.md").read_text() in out
+
+
+def test_large_imports_are_consecutive_statements_split_between_days(book, tmp_path):
+    files = camt.write_statements(tmp_path / "s", 300, book.iban, start=book.last_date, opening=book.bank_balance,
+                                  per_file=40)
+    assert len(files) > 1
+    balances, days, count = [], [], 0
+    for filename in files:
+        text = filename.read_text()
+        count += text.count("<Ntry>")
+        amounts = re.findall(r"<Cd>(OPBD|CLBD)</Cd></CdOrPrtry></Tp><Amt Ccy=\"EUR\">([\d.]+)</Amt><CdtDbtInd>(\w+)", text)
+        balances.append([Decimal(a) * (1 if sign == "CRDT" else -1) for _, a, sign in amounts])
+        days.append(set(re.findall(r"<BookgDt><Dt>([\d-]+)</Dt>", text)))
+    assert count == 300
+    assert balances[0][0] == book.bank_balance
+    for before, after in zip(balances, balances[1:]):
+        assert after[0] == before[1]  # each opens with the closing balance of the one before
+    for before, after in zip(days, days[1:]):
+        assert not before & after  # a day is never split over two statements
