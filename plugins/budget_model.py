@@ -284,28 +284,56 @@ def load_budget(filename: str) -> tuple[dict[str, BudgetLine], int, list]:
 # ---------------------------------------------------------------- actuals
 
 
-def actuals_by_quarter(
-    entries: Iterable, year: int, income_root: str = INCOME_ROOT, expenses_root: str = EXPENSES_ROOT
-) -> dict[str, dict[int, Decimal]]:
-    """Actual income and expenses per account and quarter of the year, natural sign, EUR only.
+class Booked(NamedTuple):
+    """What is booked on one account in one quarter: the amount (natural sign) and the number of postings."""
 
-    One pass over the entries; every account that has a posting in the year is
-    present with all four quarters.
+    amount: Decimal
+    postings: int
+
+
+def booked_by_quarter(
+    entries: Iterable, year: int, income_root: str = INCOME_ROOT, expenses_root: str = EXPENSES_ROOT
+) -> tuple[dict[str, dict[int, Booked]], int]:
+    """Income and expenses booked per account and quarter of the year, EUR only.
+
+    One pass over the entries. Returns (account -> quarter -> Booked, only quarters with
+    postings) and the number of postings on income and expense accounts outside the year.
+    queries/realisatie.bql answers the same question for bean-query and Fava's Query
+    page; tests/test_realisatie.py checks that both agree.
     """
-    actuals: dict[str, dict[int, Decimal]] = {}
+    sums: dict[str, dict[int, list]] = {}
+    outside = 0
     for entry in entries:
-        if not isinstance(entry, data.Transaction) or entry.date.year != year:
+        if not isinstance(entry, data.Transaction):
             continue
+        in_year = entry.date.year == year
         quarter = quarter_of(entry.date)
         for posting in entry.postings:
             units = posting.units
             if units is None or units.currency != CURRENCY or not is_budget_account(posting.account, income_root, expenses_root):
                 continue
-            quarters = actuals.get(posting.account)
-            if quarters is None:
-                quarters = actuals[posting.account] = _zero_quarters()
-            quarters[quarter] += natural_amount(posting.account, units.number, income_root)
-    return actuals
+            if not in_year:
+                outside += 1
+                continue
+            cell = sums.setdefault(posting.account, {}).setdefault(quarter, [ZERO, 0])
+            cell[0] += units.number
+            cell[1] += 1
+    booked = {account: {quarter: Booked(natural_amount(account, amount, income_root), count)
+                        for quarter, (amount, count) in quarters.items()}
+              for account, quarters in sums.items()}
+    return booked, outside
+
+
+def actuals_by_quarter(
+    entries: Iterable, year: int, income_root: str = INCOME_ROOT, expenses_root: str = EXPENSES_ROOT
+) -> dict[str, dict[int, Decimal]]:
+    """Actual income and expenses per account and quarter of the year, natural sign, EUR only.
+
+    Every account that has a posting in the year is present with all four quarters.
+    """
+    booked, _ = booked_by_quarter(entries, year, income_root, expenses_root)
+    return {account: {quarter: quarters[quarter].amount if quarter in quarters else ZERO for quarter in QUARTERS}
+            for account, quarters in booked.items()}
 
 
 # ---------------------------------------------------------------- approvals

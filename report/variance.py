@@ -5,10 +5,10 @@ Shared by the Fava page "Begroting" (package fava_begroting) and the command
     python -m report.variance ledger/boekhouding-2022.beancount [--budget FILE] [--kwartaal N]
 
 so both show the same figures. The budget side is report.budget_table (the same rows
-`make report` prints, from the same queries); the actual side is queries/realisatie.bql
-run on the actual book. Amounts have the natural sign: income and expenses positive
-(the realisatie query gives them as booked; plugins.budget_model.natural_amount turns
-income round).
+`make report` prints, from the same queries); the actual side is one pass over the
+actual book in plugins.budget_model.booked_by_quarter, the same figures as
+queries/realisatie.bql (which a test holds it to) at a fraction of beanquery's cost.
+Amounts have the natural sign: income and expenses positive.
 
 Rules (the page and the README say the same):
 
@@ -47,14 +47,14 @@ from beancount.core import data
 from beancount.parser import printer
 
 from plugins.budget_model import (Approval, BudgetLine, Overrun, approvals, budget_entries as budget_transactions,
-                                  budget_lines, find_overruns, natural_amount, quarter_end, quarter_start,
+                                  booked_by_quarter as model_booked_by_quarter,
+                                  budget_lines, find_overruns, quarter_end, quarter_start,
                                   quarter_tags)
 from plugins.config import parse_config, resolve_path
 from report.budget_table import TableRow, budget_table, commitment_rows
 from report.dutch_format import format_euro, format_percent
 from report.errors import ReportError
 from report.ledger import load_ledger, load_ledger_with_errors
-from report.queries import run_query
 from report.render import render_text
 
 EXTENSION = "fava_begroting"
@@ -230,22 +230,15 @@ Booked = dict[str, dict[int, tuple[Decimal, int]]]
 
 
 def booked_by_quarter(entries: list, options: dict, year: int) -> tuple[Booked, int]:
-    """Amount and number of postings per account per quarter of the year (queries/realisatie.bql).
+    """Amount and number of postings per account per quarter of the year.
 
     Returns (by account, then quarter number: (amount with its natural sign, count)), and
-    the number of postings on income and expense accounts outside the year.
+    the number of postings on income and expense accounts outside the year. The same
+    one pass over the entries that plugins.budget_guard uses to find overruns, so the
+    page and bean-check cannot disagree; queries/realisatie.bql gives the same figures
+    for bean-query and Fava's Query page (tests/test_realisatie.py).
     """
-    booked: Booked = {}
-    outside = 0
-    income = options["name_income"]
-    for row in run_query(entries, options, "realisatie"):
-        row_year, _, quarter = row["kwartaal"].partition("-Q")
-        if int(row_year) != year:
-            outside += row["boekingen"]
-            continue
-        amount = natural_amount(row["rekening"], row["bedrag"], income)
-        booked.setdefault(row["rekening"], {})[int(quarter)] = (amount, row["boekingen"])
-    return booked, outside
+    return model_booked_by_quarter(entries, year, options["name_income"], options["name_expenses"])
 
 
 # ---------------------------------------------------------------- the rules
