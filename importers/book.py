@@ -70,13 +70,24 @@ class Book:
             f"(the IBANs in {self.filename} are: {known}); add it to an open directive as iban: metadata")
 
 
+def structural_errors(errors: list) -> list:
+    """The errors that make a book unfit to import into.
+
+    Errors of the project's own policy plugins (`plugins.*`, such as a budget overrun)
+    judge the book, not the import: the bank's entries belong in the book even when they
+    overrun a budget, and bean-check shows those errors there.
+    """
+    return [error for error in errors if not type(error).__module__.startswith("plugins.")]
+
+
 def load_book(filename: str) -> Book:
-    """Load the actual book; a missing book, or one with errors, is refused."""
+    """Load the actual book; a missing book, or one with errors other than policy errors, is refused."""
     if not filename:
         raise ImportFileError("-e", None, "the actual book is required: -e ledger/boekhouding-2022.beancount")
     if not path.isfile(filename):
         raise ImportFileError(filename, None, "the actual book was not found")
     entries, errors, options = loader.load_file(filename)
+    errors = structural_errors(errors)
     if errors:
         first = printer.format_error(errors[0]).strip().splitlines()[0]
         raise ImportFileError(filename, None, f"the book has errors; run bean-check first: {first}")

@@ -16,7 +16,7 @@ from beancount import loader
 from beancount.core import data
 
 from importers.base import IMPORT_ID
-from importers.book import Book
+from importers.book import Book, structural_errors
 from importers.errors import ImportFileError
 
 
@@ -27,9 +27,7 @@ def check_with_book(book: Book, text: str, origins: dict[str, tuple[str, str]]) 
     # same parsing, booking, plugins and validation as bean-check on the appended book.
     entries, errors, options = loader._load(  # noqa: SLF001 (the one entry point for several sources)
         [(path.abspath(book.filename), True), (source, False)], None, None, None)
-    # The book's own policy plugins (plugins.*, e.g. a budget overrun) judge the book, not
-    # the import: the bank's entries belong in the book even when they overrun a budget.
-    errors = [error for error in errors if not type(error).__module__.startswith("plugins.")]
+    errors = structural_errors(errors)
     if not errors:
         return
     error = errors[0]

@@ -236,3 +236,17 @@ def test_make_import(tmp_path):
             f"-o ledger/boekhouding-2022/te-controleren.beancount {tmp_path}") in dry.stdout
     empty = subprocess.run(["make", "import", f"DOWNLOADS={tmp_path}"], cwd=REPO, capture_output=True, text=True)
     assert empty.returncode != 0 and "no files to import" in empty.stderr
+
+
+def test_a_budget_overrun_in_the_book_does_not_stop_the_import(tmp_path):
+    book = make_book(tmp_path, SYNTHETIC_ACCOUNTS, OPENINGS)
+    budget = REPO / "ledger" / "begroting-2022.beancount"
+    with book.open("a", encoding="utf-8") as file:
+        file.write(f"""\nplugin "plugins.budget_guard" "{{'budget': '{budget}'}}"\n
+2022-01-02 * "drukwerk zonder begrotingsregel"
+  Uitgaven:Drukwerk  75.00 EUR
+  Passiva:NogTeRubriceren\n""")
+    check = bean_check(book)
+    assert check.returncode != 0 and "Uitgaven:Drukwerk" in check.stdout + check.stderr
+    ok(extract(book, MARCH))
+    assert "import-id" in (tmp_path / "te-controleren.beancount").read_text(encoding="utf-8")
