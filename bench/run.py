@@ -298,17 +298,6 @@ def run(sizes: list[int], rounds: int | None, out: Path, seed: int, log=print) -
             import_rounds, import_warm = (n_rounds, True) if entries < 100_000 else (min(n_rounds, rounds or 1), False)
             result = measure([import_command(book, statement, rules)], import_rounds, logs, import_warm)["import"]
             ledger = "book"
-            if result.problem and "the book has errors" in result.problem:
-                # The importer refuses a book with any error, and the budget plugin reports
-                # overruns as errors: measure on the twin without plugin lines, and say so.
-                result = measure([import_command(book, statement, rules, book.plain)], import_rounds, logs,
-                                 import_warm)["import"]
-                ledger = "book without plugin lines"
-                note = ("import: python -m importers extract refuses a book with errors, and plugins.budget_guard "
-                        "reports each overrun as an error; the import was measured with -e the book without "
-                        "plugin lines")
-                if note not in report["notes"]:
-                    report["notes"].append(note)
             row["import"] = {"entries": entries, "files": len(files), "ledger": ledger, **result.to_json()}
         report["sizes"][label] = row
         log(format_row_summary(label, row))
