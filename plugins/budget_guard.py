@@ -65,7 +65,7 @@ from plugins.budget_model import (
     ZERO,
     BudgetLine,
     Overrun,
-    actuals_by_quarter,
+    quarter_of,
     allowance,
     budget_files,
     find_overruns,
@@ -136,7 +136,7 @@ def budget_guard(entries, options_map, config_str=None):
 
     postings, posting_errors = _postings_by_line(entries, lines, year, config["budget"], income_root, expenses_root)
     errors.extend(posting_errors)
-    actuals = actuals_by_quarter(entries, year, income_root, expenses_root)
+    actuals = _actuals_of(postings)
     overruns = find_overruns(lines, actuals, approvals, tolerance, tolerance_percent, cumulative)
     errors.extend(_overrun_errors(overruns, postings, year, tolerance, tolerance_percent, source))
     return entries + fava_budgets(lines, year, budget_path), errors
@@ -174,6 +174,16 @@ def _postings_by_line(entries, lines, year, budget_name, income_root, expenses_r
             elif not line.income and posting.units is not None and posting.units.currency == CURRENCY:
                 postings[account].append((entry.date, natural_amount(account, posting.units.number, income_root), entry))
     return postings, errors
+
+
+def _actuals_of(postings: dict[str, list[tuple]]) -> dict[str, dict[int, Decimal]]:
+    """Each expense line's spending per quarter, from the postings the pass above collected."""
+    actuals = {}
+    for account, dated in postings.items():
+        quarters = actuals[account] = dict.fromkeys(QUARTERS, ZERO)
+        for date, number, _ in dated:
+            quarters[quarter_of(date)] += number
+    return actuals
 
 
 def _overrun_errors(overruns: list[Overrun], postings, year, tolerance, tolerance_percent, source):
