@@ -10,7 +10,7 @@ PORT   ?= 5000
 BUDGET := ledger/begroting-2022.beancount
 BOOKS  := ledger/begroting-2022.beancount ledger/boekhouding-2022.beancount
 
-.PHONY: setup fava test report check clean import board bench
+.PHONY: setup fava test report check clean import board bench inkomsten
 
 setup: $(VENV)/.installed
 
@@ -39,7 +39,6 @@ check: setup
 # make inkomsten                   income that needs attention, as of today: uncommitted income that
 #                                  came in, committed income still missing after its quarter
 # make inkomsten DATUM=2022-06-30  the same as of a date
-.PHONY: inkomsten
 inkomsten: setup
 	@$(BIN)/python -m report.income_watch ledger/boekhouding-2022.beancount $(if $(DATUM),--datum $(DATUM))
 

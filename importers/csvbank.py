@@ -80,3 +80,16 @@ def check_chain(filepath: str, entries: list) -> None:
                 filepath, entry.place,
                 f"the balances do not add up: {previous.balance_after} (at {previous.place}) + "
                 f"{entry.amount} is not the balance after this line, {entry.balance_after}")
+
+
+def balances_from_chain(filepath: str, statement, entries: list) -> None:
+    """Check the balance chain and take the statement's opening and closing balances from it.
+
+    A CSV export has no statement balances of its own: the opening balance is the first
+    line's balance after less its amount, the closing balance the last line's balance after.
+    """
+    check_chain(filepath, entries)
+    statement.opening = entries[0].balance_after - entries[0].amount
+    statement.opening_date = entries[0].date
+    statement.closing = entries[-1].balance_after
+    statement.closing_date = entries[-1].date

@@ -78,11 +78,7 @@ class IngCsvImporter(BankImporter):
                     and not _chains(entries) and _chains(entries[::-1])):
                 entries.reverse()           # ING writes the newest line first
             if has_balance:
-                csvbank.check_chain(filepath, entries)
-                statement.opening = entries[0].balance_after - entries[0].amount
-                statement.opening_date = entries[0].date
-                statement.closing = entries[-1].balance_after
-                statement.closing_date = entries[-1].date
+                csvbank.balances_from_chain(filepath, statement, entries)
         return list(statements.values())
 
 

@@ -95,9 +95,5 @@ class RabobankCsvImporter(BankImporter):
             for previous, entry in zip(entries, entries[1:]):
                 if previous.bank_ref == entry.bank_ref:
                     raise ImportFileError(filepath, entry.place, f"sequence number {entry.bank_ref} also at {previous.place}")
-            csvbank.check_chain(filepath, entries)
-            statement.opening = entries[0].balance_after - entries[0].amount
-            statement.opening_date = entries[0].date
-            statement.closing = entries[-1].balance_after
-            statement.closing_date = entries[-1].date
+            csvbank.balances_from_chain(filepath, statement, entries)
         return list(statements.values())
