@@ -14,7 +14,7 @@ quarter of its date (`budget_rules` checks that its #Q1..#Q4 tag says the same).
 
 The ledger's records that this module reads:
 
-    2022-01-01 custom "begroting-vastgesteld" "Q1" 102906 EUR 49340 EUR 53566 EUR
+    2022-01-01 custom "begroting-vastgesteld" "Q1" 1000 EUR 800 EUR 200 EUR
         the adopted budget of a quarter: TOTAAL inkomsten, TOTAAL uitgaven, RESULTAAT
         (read and checked by budget_rules; a later-dated entry for the same quarter is
         a budget amendment and supersedes the earlier one)

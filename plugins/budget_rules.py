@@ -10,7 +10,7 @@ budget line). Each error is located at the entry's file and line. The rules:
 5. The adopted budget: each quarter's budget entries add up to the figures the ALV
    adopted, recorded as
 
-       2022-01-01 custom "begroting-vastgesteld" "Q1" 102906 EUR 49340 EUR 53566 EUR
+       2022-01-01 custom "begroting-vastgesteld" "Q1" 1000 EUR 800 EUR 200 EUR
 
    (quarter, TOTAAL inkomsten, TOTAAL uitgaven, RESULTAAT). A budget amendment
    (begrotingswijziging) is a later-dated entry for the same quarter: it supersedes the

@@ -1,4 +1,4 @@
-"""Dutch number format of the budget: 102.906 for amounts, (36.840) for negatives."""
+"""Dutch number format of the budget: 12.345 for amounts, (6.789) for negatives, as the seed writes them."""
 
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -6,8 +6,8 @@ from decimal import ROUND_HALF_UP, Decimal
 def format_euro(value: Decimal | int | None, decimals: int = 0) -> str:
     """Format an amount the way the seed writes it: thousands with '.', negatives in parentheses.
 
-    >>> format_euro(Decimal('102906')), format_euro(Decimal('-36840')), format_euro(Decimal('12.5'), 2)
-    ('102.906', '(36.840)', '12,50')
+    >>> format_euro(Decimal('12345')), format_euro(Decimal('-6789')), format_euro(Decimal('12.5'), 2)
+    ('12.345', '(6.789)', '12,50')
     """
     if value is None:
         return ""
