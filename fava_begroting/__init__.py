@@ -2,10 +2,12 @@
 
 Enable it in a book's options area:
 
-    ; the actual book: its budget book, relative to the ledger file
-    2022-01-01 custom "fava-extension" "fava_begroting" "{'budget': 'begroting-2022.beancount'}"
-    ; the budget book itself: no configuration, the page shows the adopted table
     2022-01-01 custom "fava-extension" "fava_begroting"
+
+On the actual book the page follows the budget book that its `plugins.budget_guard` line
+names; a book without the guard names one on the extension line itself, relative to the
+ledger file: `custom "fava-extension" "fava_begroting" "{'budget': 'begroting.beancount'}"`.
+On the budget book itself the page shows the adopted table.
 
 The page (templates/Begroting.html) shows the budget table of `make report` (report.budget_table,
 the same queries), and on an actual book the variance report of `python -m report.variance`
@@ -77,7 +79,7 @@ class Begroting(FavaExtensionBase):
         except NoBudgetError as exc:
             where = "Dit boek" if own else f"De begroting ({exc.args[0].split(':')[0]})"
             hint = (" Staat dit boek naast een begroting, noem die dan in de regel "
-                    "custom \"fava-extension\" \"fava_begroting\" \"{'budget': '…'}\".") if own else ""
+                    "plugin \"plugins.budget_guard\" \"{'budget': '…'}\".") if own else ""
             return Page(title, "fout", errors=[
                 f"{where} bevat geen begrotingsposten (transacties op inkomsten- en uitgavenrekeningen "
                 f"met een kwartaaltag #Q1..#Q4), dus er is geen begroting om te tonen.{hint}"])

@@ -89,6 +89,19 @@ KNOWN = {"budget": str, "tolerance": (int, float), "tolerance_percent": (int, fl
 DEFAULTS = {"tolerance": 0, "tolerance_percent": 0, "per_quarter": False}
 
 
+def configured_budget(options_map) -> str | None:
+    """The budget book that the ledger's `plugins.budget_guard` line names, as a path.
+
+    None when the ledger has no such line or its configuration is bad (the plugin
+    itself reports that as an error of the book).
+    """
+    for name, config_str in options_map.get("plugin") or []:
+        if name == __name__:
+            config, errors = parse_config(config_str, __name__, options_map, KNOWN, DEFAULTS)
+            return None if errors else resolve_path(options_map, config["budget"])
+    return None
+
+
 def budget_guard(entries, options_map, config_str=None):
     """Check the actual book against its budget book; return the entries plus Fava's budget entries."""
     config, errors = parse_config(config_str, __name__, options_map, KNOWN, DEFAULTS)

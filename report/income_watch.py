@@ -15,16 +15,14 @@ only errors are the guard's findings (overruns, accounts without a budget line).
 """
 
 import argparse
-import ast
 import datetime
 import sys
 from os import path
 
 from beancount.parser import printer
 
-from plugins.budget_guard import OverrunError, UnbudgetedError
+from plugins.budget_guard import OverrunError, UnbudgetedError, configured_budget
 from plugins.budget_model import QUARTERS, ZERO, actuals_by_quarter, load_budget, quarter_end
-from plugins.config import resolve_path
 from report.dutch_format import format_euro
 from report.errors import ReportError
 from report.ledger import load_ledger_with_errors
@@ -43,7 +41,9 @@ def income_watch(filename: str, as_of: datetime.date) -> str:
         first = printer.format_error(others[0]).strip()
         raise ReportError(f"{filename}: the ledger has errors: {first}"
                           + (f" (and {len(others) - 1} more; run bean-check {filename})" if len(others) > 1 else ""))
-    budget_path = _budget_path(filename, options)
+    budget_path = configured_budget(options)
+    if budget_path is None:
+        raise ReportError(f"{filename}: no plugin \"{GUARD}\" line names the budget book of this ledger")
     lines, year, _ = load_budget(budget_path)  # already checked by the guard while loading
     income_root = options["name_income"]
     actuals = actuals_by_quarter((e for e in entries if e.date <= as_of), year, income_root, options["name_expenses"])
@@ -80,20 +80,6 @@ def _shown(filename: str) -> str:
     """A file name relative to the working directory when it lies below it, else absolute."""
     relative = path.relpath(filename)
     return filename if relative.startswith("..") else relative
-
-
-def _budget_path(filename: str, options: dict) -> str:
-    """The budget book named by the book's plugins.budget_guard line."""
-    for name, config in options.get("plugin") or []:
-        if name != GUARD:
-            continue
-        try:
-            value = ast.literal_eval(config or "")
-        except (ValueError, SyntaxError):
-            value = None
-        if isinstance(value, dict) and isinstance(value.get("budget"), str):
-            return resolve_path(options, value["budget"])
-    raise ReportError(f"{filename}: no plugin \"{GUARD}\" line names the budget book of this ledger")
 
 
 def _table(headings: list[str], rows: list[list[str]]) -> list[str]:

@@ -50,6 +50,7 @@ from plugins.budget_model import (Approval, BudgetLine, Overrun, approvals, budg
                                   booked_by_quarter as model_booked_by_quarter,
                                   budget_lines, find_overruns, quarter_end, quarter_start,
                                   quarter_tags)
+from plugins.budget_guard import configured_budget
 from plugins.config import parse_config, resolve_path
 from report.budget_table import TableRow, budget_table, commitment_rows
 from report.dutch_format import format_euro, format_percent
@@ -177,11 +178,13 @@ class VarianceReport:
 
 
 def budget_setting(entries: list, options: dict) -> str | None:
-    """The budget book that the actual book names in its fava_begroting line, as a path.
+    """The budget book that the actual book follows, as a path.
 
-    `2022-01-01 custom "fava-extension" "fava_begroting" "{'budget': 'begroting-2022.beancount'}"`
-    gives the budget book relative to the ledger file; without 'budget' (or without the
-    line) the book is its own budget and None is returned.
+    The book names it once, in its `plugins.budget_guard` line (the budget it is held
+    to). A `budget` option on the fava_begroting line, e.g.
+    `custom "fava-extension" "fava_begroting" "{'budget': 'begroting-2022.beancount'}"`,
+    names one for a book without the guard. Relative paths are relative to the ledger;
+    without either the book is its own budget and None is returned.
     """
     for entry in entries:
         if isinstance(entry, data.Custom) and entry.type == "fava-extension" and entry.values \
@@ -190,8 +193,9 @@ def budget_setting(entries: list, options: dict) -> str | None:
             config, errors = parse_config(config_str, EXTENSION, options, {"budget": str}, {"budget": ""})
             if errors:
                 raise ReportError(f"{entry.meta.get('filename')}:{entry.meta.get('lineno')}: {errors[0].message}")
-            return resolve_path(options, config["budget"]) if config["budget"] else None
-    return None
+            if config["budget"]:
+                return resolve_path(options, config["budget"])
+    return configured_budget(options)
 
 
 def budget_year(entries: list, options: dict) -> int | None:

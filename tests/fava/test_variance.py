@@ -173,3 +173,11 @@ def test_cli_bad_input(tmp_path, books):
     no_budget.write_text("2022-01-01 open Activa:Kas EUR\n", encoding="utf-8")
     result = run_cli(no_budget)
     assert result.returncode == 1 and "names no budget book" in result.stderr
+
+
+def test_a_book_without_the_guard_names_its_budget_on_the_extension_line(tmp_path):
+    book = tmp_path / "kas.beancount"
+    book.write_text('option "title" "Kas"\n'
+                    "2022-01-01 custom \"fava-extension\" \"fava_begroting\" \"{'budget': 'begroting.beancount'}\"\n")
+    entries, options = load_ledger(str(book))
+    assert budget_setting(entries, options) == str(tmp_path / "begroting.beancount")
