@@ -1,4 +1,4 @@
-"""The one way this project loads a book from disk.
+"""Loading a book from disk: the one way this project does it.
 
 Every command, plugin and page that reads a book file (the budget book the guard
 follows, the actual book of the reports, the benchmark's books) calls `load_book`,
