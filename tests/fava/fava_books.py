@@ -1,8 +1,8 @@
 """Helpers and fixtures of the Fava page tests: copies of both books with hand-made actual entries, and
 `make board` serving them on a free 127.0.0.1 port (started here, stopped at teardown).
 
-Not named conftest.py: tests/conftest.py is imported as `conftest` by the other tests, and a
-second conftest module would shadow it. Test modules import the fixtures they use from here."""
+A plain module, not a conftest: the tests import its helpers by name (`from fava_books import copy_books`);
+its fixtures reach them through tests/fava/conftest.py."""
 
 import os
 import shutil

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect, sync_playwright
 
-from fava_books import ACTUAL_SLUG, ARTIFACTS, BUDGET_SLUG, board_url, books  # noqa: F401 (fixtures)
+from fava_books import ACTUAL_SLUG, ARTIFACTS, BUDGET_SLUG
 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
