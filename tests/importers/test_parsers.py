@@ -173,6 +173,15 @@ def test_camt_details_that_do_not_add_up_are_an_error(book, tmp_path):
         Camt053Importer(book, no_rules(book)).parse(str(broken))
 
 
+@pytest.mark.parametrize("value", ["NaN", "Infinity", "sNaN"])
+def test_camt_amount_that_is_not_a_number_is_a_located_error(book, tmp_path, value):
+    text = (SYNTHETIC / "abn-2022-03.camt053.xml").read_text()
+    broken = tmp_path / "nan.xml"
+    broken.write_text(text.replace('<Amt Ccy="EUR">72.00</Amt>', f'<Amt Ccy="EUR">{value}</Amt>', 1))
+    with pytest.raises(ImportFileError, match=rf"Stmt\[1\]/Ntry\[1\]/Amt: malformed amount '{value}'"):
+        Camt053Importer(book, no_rules(book)).parse(str(broken))
+
+
 # -- MT940 ------------------------------------------------------------------------------
 
 def test_mt940_reads_every_61_and_skips_the_statement_level_86(book):
