@@ -1,6 +1,7 @@
 # Werkvereniging begroting: every target builds .venv from nothing when it is missing.
-# Only python3 (>= 3.11) and make are needed; `make test` also wants Debian's chromium
-# (installed by .ci/run) for the browser tests.
+# Only python3 (>= 3.11), make and apt-get are needed: what a target needs from Debian and is
+# missing (python3-venv; for `make test` chromium and poppler-utils; for `make bench` hledger)
+# is installed on first use, as root or through sudo (ensure_deb below).
 
 PYTHON ?= python3
 VENV   := .venv
@@ -12,12 +13,24 @@ BOOKS  := ledger/begroting-2022.beancount ledger/boekhouding-2022.beancount
 
 .PHONY: setup fava test report check clean import board bench inkomsten
 
+# $(call ensure_deb,PACKAGE,CHECK): install Debian's PACKAGE when the shell command CHECK fails
+# (no commas in CHECK). apt-get runs as root, or through sudo; where neither works the command
+# fails with a message that says what to run, and the caller decides whether that stops the target.
+ensure_deb = { $(2); } >/dev/null 2>&1 || { \
+  echo "make $@: installing Debian's $(1) (apt-get install $(1))" >&2; \
+  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+  { $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
+    $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $(1) >/dev/null; } \
+  || { echo "make $@: could not install $(1); as root run: apt-get install $(1)" >&2; false; }; }
+
 setup: $(VENV)/.installed
 
 # Rebuilt whenever pyproject.toml changes; the repo's packages are installed editable,
-# so `plugin "plugins...."` lines work from any working directory.
+# so `plugin "plugins...."` lines work from any working directory. Debian's python3 makes
+# venvs only with python3-venv: tried first, installed when the venv cannot be made.
 $(VENV)/.installed: pyproject.toml
-	$(PYTHON) -m venv $(VENV)
+	@$(call ensure_deb,python3-venv,$(PYTHON) -m venv $(VENV) || { rm -rf $(VENV); false; })
+	@[ -x $(BIN)/pip ] || { rm -rf $(VENV); $(PYTHON) -m venv $(VENV); }
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $@
@@ -25,7 +38,10 @@ $(VENV)/.installed: pyproject.toml
 fava: setup
 	$(BIN)/fava --host $(HOST) --port $(PORT) $(BOOKS)
 
+# The browser tests drive Debian's chromium; the annual accounts' PDF tests read it with pdftotext.
 test: setup
+	@$(call ensure_deb,chromium,test -x /usr/bin/chromium)
+	@$(call ensure_deb,poppler-utils,command -v pdftotext)
 	$(BIN)/python -m pytest
 
 # make report            the budget table in the seed's layout
@@ -67,11 +83,7 @@ board: setup
 # Installs Debian's hledger first when it is missing (as root, or through sudo).
 SIZES ?= 1k,10k,100k
 bench: setup
-	@command -v hledger >/dev/null 2>&1 || { \
-	  echo "make bench: installing hledger (apt-get install hledger)" >&2; \
-	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
-	  { $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends hledger >/dev/null; } \
-	  || echo "make bench: could not install hledger; its rows are left out" >&2; }
+	@$(call ensure_deb,hledger,command -v hledger) || echo "make bench: without hledger its rows are left out" >&2
 	@$(BIN)/python -m bench --sizes $(SIZES) $(if $(ROUNDS),--rounds $(ROUNDS)) $(if $(README),--readme)
 
 clean:

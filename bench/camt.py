@@ -57,8 +57,14 @@ def _entries(n: int, rng: random.Random, start: datetime.date):
 MAX_ENTRIES_PER_FILE = 8000
 
 
-def write_statement(filename: Path, n: int, iban: str, seed: int = 2022, start: datetime.date = datetime.date(2023, 1, 1),
-                    opening: Decimal = Decimal("25000.00")) -> Path:
+def write_statement(
+    filename: Path,
+    n: int,
+    iban: str,
+    seed: int = 2022,
+    start: datetime.date = datetime.date(2023, 1, 1),
+    opening: Decimal = Decimal("25000.00"),
+) -> Path:
     """Write one camt.053.001.02 file of n entries on `iban` from `start`; return its path.
 
     To continue a book, start the day after its last transaction with the book's bank
@@ -70,8 +76,15 @@ def write_statement(filename: Path, n: int, iban: str, seed: int = 2022, start: 
     return Path(filename)
 
 
-def write_statements(directory: Path, n: int, iban: str, seed: int = 2022, start: datetime.date = datetime.date(2023, 1, 1),
-                     opening: Decimal = Decimal("25000.00"), per_file: int = MAX_ENTRIES_PER_FILE) -> list[Path]:
+def write_statements(
+    directory: Path,
+    n: int,
+    iban: str,
+    seed: int = 2022,
+    start: datetime.date = datetime.date(2023, 1, 1),
+    opening: Decimal = Decimal("25000.00"),
+    per_file: int = MAX_ENTRIES_PER_FILE,
+) -> list[Path]:
     """n entries as consecutive statements of at most per_file entries each, split between days.
 
     What a bank gives for a busy period: one file per statement, each opening with the

@@ -30,7 +30,6 @@ import argparse
 import dataclasses
 import datetime
 import json
-import math
 import os
 import random
 import re
@@ -118,7 +117,7 @@ def read_budget(budget_book: Path = BUDGET_BOOK) -> list[BudgetLine]:
     )
     for account, label in cursor.fetchall():
         labels[account] = label or account
-    return [BudgetLine(a, labels.get(a, a), tuple(q)) for a, q in sorted(amounts.items())]
+    return [BudgetLine(a, labels.get(a, a), (q[0], q[1], q[2], q[3])) for a, q in sorted(amounts.items())]
 
 
 def read_bank(actual_book: Path = ACTUAL_BOOK) -> tuple[str, str]:
@@ -155,24 +154,56 @@ TRAFFIC = {
     "BitesBusiness": (("Bites& Business",), "Bijdrage leden Bites& Business {year} deel {n}", 500),
     "Uniforce": (("Uniforce Groep B.V.",), "Toezegging Uniforce {year}", 300),
     "OverigeMedestanders": ((None,), "Gift medestander {year}", 100),
-    "Podcast": (("Stichting Podcastfonds", "Studio Geluid Amsterdam", "Audiohuis Utrecht"), "Podcast aflevering {n} {year}", 400),
+    "Podcast": (
+        ("Stichting Podcastfonds", "Studio Geluid Amsterdam", "Audiohuis Utrecht"),
+        "Podcast aflevering {n} {year}",
+        400,
+    ),
     "PodcastBuitenland": (("European Podcast Foundation",), "Sponsoring podcast buitenland {year}", 1500),
     "CrowdfundingRechtzaak": ((None,), "Donatie rechtzaak via Voordekunst {n}", 35),
-    "Onderzoek": (("Fonds Werk en Inkomen", "Stichting Arbeidsonderzoek"), "Subsidie onderzoek {year} termijn {n}", 2500),
+    "Onderzoek": (
+        ("Fonds Werk en Inkomen", "Stichting Arbeidsonderzoek"),
+        "Subsidie onderzoek {year} termijn {n}",
+        2500,
+    ),
     "Deuglat": (("Deuglat",), "Opbrengst Deuglat {year}-{month:02d}", 75),
     "RaadVanAnders": (("Raad van Anders",), "Vergoeding Raad van Anders {year}-{month:02d}", 50),
     "Kernteam": ((None,), "Factuur {year}-{n:04d} kernteam {year}-{month:02d}", 1150),
     "ExternAdvies": (("Adviesbureau Terra B.V.", "Blauw & Partners Advocaten"), "Factuur advies {year}-{n:04d}", 750),
     "OverigeInhuur": ((None,), "Inhuur ondersteuning factuur {year}-{n:04d}", 250),
-    "RechtzaakTegenDeStaat": (("Blauw & Partners Advocaten", "Griffie Rechtbank Den Haag"), "Rechtzaak tegen de staat declaratie {n}", 1250),
+    "RechtzaakTegenDeStaat": (
+        ("Blauw & Partners Advocaten", "Griffie Rechtbank Den Haag"),
+        "Rechtzaak tegen de staat declaratie {n}",
+        1250,
+    ),
     "Crowdfunding": (("Voordekunst B.V.",), "Platformkosten crowdfunding {year}-{month:02d}", 100),
-    "VergelijkendOnderzoek": (("Onderzoeksbureau Panteia", "Universiteit Utrecht"), "Vergelijkend onderzoek factuur {n}", 2000),
-    "Festival": (("Zaalverhuur De Kroon", "Catering Smaakvol", "Podiumtechniek Oost"), "Festival {year} factuur {n}", 500),
+    "VergelijkendOnderzoek": (
+        ("Onderzoeksbureau Panteia", "Universiteit Utrecht"),
+        "Vergelijkend onderzoek factuur {n}",
+        2000,
+    ),
+    "Festival": (
+        ("Zaalverhuur De Kroon", "Catering Smaakvol", "Podiumtechniek Oost"),
+        "Festival {year} factuur {n}",
+        500,
+    ),
     "Magazine": (("Drukkerij Van der Linden", "PostNL Zakelijk"), "Magazine {year} nr {n}", 400),
     "PlatformVerbinden": (("Webbureau Verbinding B.V.",), "Platform verbinden factuur {year}-{n:04d}", 300),
-    "DagModernWerkenden": (("Evenementenlocatie De Fabriek", "Catering Smaakvol"), "Dag vd Modern Werkenden {year} factuur {n}", 250),
-    "MarketingSocial": (("Meta Platforms Ireland Ltd", "LinkedIn Ireland", "Drukwerkdeal"), "Advertenties {year}-{month:02d} ref {n}", 60),
-    "Automatisering": (("TransIP B.V.", "Microsoft Ireland Operations"), "Abonnement {year}-{month:02d} factuur {n}", 25),
+    "DagModernWerkenden": (
+        ("Evenementenlocatie De Fabriek", "Catering Smaakvol"),
+        "Dag vd Modern Werkenden {year} factuur {n}",
+        250,
+    ),
+    "MarketingSocial": (
+        ("Meta Platforms Ireland Ltd", "LinkedIn Ireland", "Drukwerkdeal"),
+        "Advertenties {year}-{month:02d} ref {n}",
+        60,
+    ),
+    "Automatisering": (
+        ("TransIP B.V.", "Microsoft Ireland Operations"),
+        "Abonnement {year}-{month:02d} factuur {n}",
+        25,
+    ),
     "Administratie": (("Administratiekantoor Zuid",), "Administratie {year}-{month:02d}", 40),
     "OverigeKantoorkosten": (("Bol.com", "Staples Nederland"), "Bestelling {n} kantoorartikelen", 25),
     "Bankkosten": (("Triodos Bank",), "Kosten betaalrekening {year}-{month:02d}", 3),
@@ -270,8 +301,8 @@ def generate_transactions(budget: list[BudgetLine], transactions: int, years: in
     weights = [float(abs(total)) / _traffic(line.account)[2] for _, _, line, total in cells]
     counts = allocate(weights, transactions)
     txns: list[Txn] = []
-    serial = defaultdict(int)
-    for (year, quarter, line, total), count in zip(cells, counts):
+    serial: defaultdict[str, int] = defaultdict(int)
+    for (year, quarter, line, total), count in zip(cells, counts, strict=True):
         if not count:
             continue
         payees, narration, _ = _traffic(line.account)
@@ -340,7 +371,7 @@ def write_main_files(source: Path, target_dir: Path, year_files: list[str]) -> t
     """The actual book's main file, re-pointed; and its twin without our plugin lines."""
     source_dir = source.parent
     own_folder = source.stem + "/"
-    lines = []
+    lines: list[str] = []
     replaced = False
     for line in source.read_text(encoding="utf-8").splitlines():
         include = INCLUDE_LINE.match(line)
@@ -357,7 +388,9 @@ def write_main_files(source: Path, target_dir: Path, year_files: list[str]) -> t
             line = f'{include.group(1)}"{name}"{include.group(3)}'
         elif not line.lstrip().startswith(";"):
             line = CONFIG_STRING.sub(
-                lambda m: '"' + _quote(_rewrite_config(m.group(1).replace('\\"', '"'), source_dir, target_dir)) + '"', line)
+                lambda m: '"' + _quote(_rewrite_config(m.group(1).replace('\\"', '"'), source_dir, target_dir)) + '"',
+                line,
+            )
         lines.append(line)
     if not replaced:
         lines.append("")
@@ -373,12 +406,16 @@ def write_main_files(source: Path, target_dir: Path, year_files: list[str]) -> t
     return main, plain
 
 
-def write_hledger(filename: Path, txns: list[Txn], budget: list[BudgetLine], years: int, bank: str, budget_book: Path) -> None:
+def write_hledger(
+    filename: Path, txns: list[Txn], budget: list[BudgetLine], years: int, bank: str, budget_book: Path
+) -> None:
     """The same data as an hledger journal, with `~ quarterly` rules from the budget entries."""
     counter = _budget_counter_account(budget_book)
     with open(filename, "w", encoding="utf-8") as out:
-        out.write(f"; Synthetic books (bench/generate.py): the same transactions as the Beancount book,\n")
-        out.write(f"; with budget rules generated from {os.path.relpath(budget_book, REPO)} (one per quarter per year).\n")
+        out.write("; Synthetic books (bench/generate.py): the same transactions as the Beancount book,\n")
+        out.write(
+            f"; with budget rules generated from {os.path.relpath(budget_book, REPO)} (one per quarter per year).\n"
+        )
         out.write("decimal-mark .\ncommodity 1000.00 EUR\n\n")
         for year in range(FIRST_YEAR, FIRST_YEAR + years):
             for quarter in range(1, 5):
@@ -502,7 +539,9 @@ def _source_stamp(actual_book: Path, budget_book: Path) -> dict:
     import hashlib
 
     digest = hashlib.sha256()
-    for path in sorted({actual_book, budget_book, *actual_book.parent.glob("*.beancount"), *budget_book.parent.glob("*/*.beancount")}):
+    for path in sorted(
+        {actual_book, budget_book, *actual_book.parent.glob("*.beancount"), *budget_book.parent.glob("*/*.beancount")}
+    ):
         digest.update(str(path).encode())
         digest.update(path.read_bytes())
     return {"sha256": digest.hexdigest()}
@@ -534,9 +573,13 @@ def main(argv: list[str] | None = None) -> int:
 
     parser = argparse.ArgumentParser(prog="python -m bench.generate", description=__doc__.split("\n\n")[0])
     parser.add_argument("sizes", nargs="*", default=["1k"], help="books to write, in postings (1k, 10k, 100k, 1M)")
-    parser.add_argument("--out", type=Path, default=BUILD / "books", help="folder for the books (default build/bench/books)")
+    parser.add_argument(
+        "--out", type=Path, default=BUILD / "books", help="folder for the books (default build/bench/books)"
+    )
     parser.add_argument("--seed", type=int, default=2022)
-    parser.add_argument("--years", type=int, help="years of books from 2022 (default 1: the budget year; see default_years)")
+    parser.add_argument(
+        "--years", type=int, help="years of books from 2022 (default 1: the budget year; see default_years)"
+    )
     parser.add_argument("--camt", default="", help="also write camt.053 files of these entry counts, e.g. 1k,10k,100k, "
                         "each continuing the first book")
     args = parser.parse_args(argv)
@@ -547,7 +590,9 @@ def main(argv: list[str] | None = None) -> int:
         parser.error(str(exc))
     for size in sizes:
         book = generate_book(size, args.out / size_label(size), seed=args.seed, years=args.years)
-        print(f"{book.main}: {book.postings} postings, {book.transactions} transactions, years {FIRST_YEAR}..{FIRST_YEAR + book.years - 1}")
+        last_year = FIRST_YEAR + book.years - 1
+        print(f"{book.main}: {book.postings} postings, {book.transactions} transactions,"
+              f" years {FIRST_YEAR}..{last_year}")
     if camt_sizes:
         # Each statement continues the smallest book written (its bank balance and last day).
         book = Book.load(args.out / size_label(min(sizes)))

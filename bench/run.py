@@ -38,9 +38,11 @@ import shutil
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
+from collections.abc import Sequence
+from itertools import pairwise
 from pathlib import Path
+from typing import Any
 
 from bench import camt as camt_files
 from bench.generate import BUILD, REPO, Book, ensure_book, parse_size, size_label
@@ -123,7 +125,9 @@ def run_once(command: Command, log_dir: Path) -> Sample:
 def _first_error(sample: Sample) -> str:
     lines = [line.strip() for line in sample.stderr.splitlines() if line.strip()]
     tail = [line for line in lines if not line.startswith(("File ", "Traceback", "^", "~"))]
-    text = (tail[-1] if tail and "Traceback" in sample.stderr else (lines[0] if lines else "")) or f"exit {sample.returncode}"
+    text = (
+        tail[-1] if tail and "Traceback" in sample.stderr else (lines[0] if lines else "")
+    ) or f"exit {sample.returncode}"
     return f"exit {sample.returncode}: {text[:160]}"
 
 
@@ -173,7 +177,11 @@ def hledger_path() -> str | None:
 
 
 def plugin_lines(book: Book) -> list[str]:
-    return [line.strip() for line in book.main.read_text(encoding="utf-8").splitlines() if line.lstrip().startswith('plugin "plugins.')]
+    return [
+        line.strip()
+        for line in book.main.read_text(encoding="utf-8").splitlines()
+        if line.lstrip().startswith('plugin "plugins.')
+    ]
 
 
 # ---------------------------------------------------------------- the costs
@@ -193,8 +201,8 @@ def report_commands(book: Book) -> list[Command]:
     if module_exists("report.variance"):
         commands.append(Command("report.ours", [PYTHON, "-m", "report.variance", str(book.main)]))
     commands.append(Command("report.base", [str(BIN / "bean-query"), str(book.main), PLAIN_SUM]))
-    if hledger_path():
-        commands.append(Command("hledger.base", [hledger_path(), "-f", str(book.journal), "balance", "--budget", "-Q"]))
+    if hledger := hledger_path():
+        commands.append(Command("hledger.base", [hledger, "-f", str(book.journal), "balance", "--budget", "-Q"]))
     return commands
 
 
@@ -234,7 +242,7 @@ def default_rounds(postings: int) -> int:
 
 def run(sizes: list[int], rounds: int | None, out: Path, seed: int, log=print) -> dict:
     out.mkdir(parents=True, exist_ok=True)
-    report = {
+    report: dict[str, Any] = {
         "date": datetime.date.today().isoformat(),
         "machine": f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}",
         "hledger": _version([hledger_path() or "hledger", "--version"]),
@@ -262,8 +270,11 @@ def run(sizes: list[int], rounds: int | None, out: Path, seed: int, log=print) -
         log(f"[{label}] generating the book ...")
         started = time.perf_counter()
         book = ensure_book(postings, root=out / "books", seed=seed)
-        log(f"[{label}] {book.postings} postings in {book.main.relative_to(REPO) if book.main.is_relative_to(REPO) else book.main}"
-            f" ({time.perf_counter() - started:.1f} s); {n_rounds} round(s) per measurement")
+        shown = book.main.relative_to(REPO) if book.main.is_relative_to(REPO) else book.main
+        log(
+            f"[{label}] {book.postings} postings in {shown}"
+            f" ({time.perf_counter() - started:.1f} s); {n_rounds} round(s) per measurement"
+        )
         row: dict = {"postings": book.postings, "transactions": book.transactions, "rounds": n_rounds,
                      "plugin_lines": plugin_lines(book)}
         logs = out / "logs" / label
@@ -398,13 +409,17 @@ def growth_rows(report: dict) -> tuple[list[str], list[list[str]]]:
     100k to 1M only the book grows: no exponent, the time ratio is shown instead).
     """
     labels = list(report["sizes"])
-    sizes = [report["sizes"][l]["postings"] for l in labels]
+    sizes = [report["sizes"][label]["postings"] for label in labels]
     series: dict[tuple[str, str], list[tuple[int, float] | None]] = {}
     for i, label in enumerate(labels):
         row = report["sizes"][label]
         for cost, (ours, base) in _pairs(row).items():
             ours_title, base_title = COST_TITLES[cost]
-            keys = [((cost, base_title), base)] if cost == "hledger" else [((cost, ours_title), ours), ((cost, base_title), base)]
+            keys = (
+                [((cost, base_title), base)]
+                if cost == "hledger"
+                else [((cost, ours_title), ours), ((cost, base_title), base)]
+            )
             for key, result in keys:
                 seconds = result.get("seconds") if result else None
                 series.setdefault(key, [None] * len(labels))[i] = (sizes[i], seconds) if seconds else None
@@ -413,11 +428,11 @@ def growth_rows(report: dict) -> tuple[list[str], list[list[str]]]:
             series.setdefault(("import", "python -m importers extract"), [None] * len(labels))[i] = (
                 result["entries"], result["seconds"])
     steps = [f"{labels[i]}→{labels[i + 1]}" for i in range(len(labels) - 1)]
-    header = ["cost", "command", *[f"{l} (s)" for l in labels], *[f"exp. {s}" for s in steps], "growth"]
+    header = ["cost", "command", *[f"{label} (s)" for label in labels], *[f"exp. {s}" for s in steps], "growth"]
     rows = []
     for (cost, title), points in series.items():
         exponents, cells = [], []
-        for a, b in zip(points, points[1:]):
+        for a, b in pairwise(points):
             if a and b and a[0] != b[0]:
                 exponent = math.log(b[1] / a[1]) / math.log(b[0] / a[0])
                 exponents.append(exponent)
@@ -430,7 +445,7 @@ def growth_rows(report: dict) -> tuple[list[str], list[list[str]]]:
     return header, rows
 
 
-def _growth_verdict(exponents: list[float | None]) -> str:
+def _growth_verdict(exponents: Sequence[float | None]) -> str:
     known = [e for e in exponents if e is not None]
     if not known:
         return "—"
@@ -454,7 +469,9 @@ def render(report: dict) -> str:
                  "request in a loaded Fava, bench/fava_page.py; ratio = ours / baseline; verdicts in brackets are "
                  f"below {size_label(TARGET_FROM)} postings, where start-up costs dominate):")
     parts.append("")
-    parts.append(markdown(["size", "cost", "ours", "s", "baseline", "s", "ratio", "target", "verdict"], ratio_rows(report)))
+    parts.append(
+        markdown(["size", "cost", "ours", "s", "baseline", "s", "ratio", "target", "verdict"], ratio_rows(report))
+    )
     imports = import_rows(report)
     if imports:
         parts += ["", "camt.053 import (python -m importers extract into the book of that size; statements of at "

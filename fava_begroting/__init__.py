@@ -19,7 +19,7 @@ filtered to its account and period. It is read-only: no endpoint changes anythin
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from os import path
 from typing import TYPE_CHECKING, Any
 
@@ -61,8 +61,8 @@ class Begroting(FavaExtensionBase):
         super().__init__(ledger, config)
         # Caches, keyed on the book's entries (by identity: Fava replaces the list on every
         # reload, and holding it here keeps its id from being reused) and on file stamps.
-        self._budget: tuple[list | None, tuple, Budget, list[str]] | None = None  # entries, key, budget, files
-        self._page: tuple[list, tuple, Page] | None = None
+        self._budget: tuple[Sequence | None, tuple, Budget, list[str]] | None = None  # entries, key, budget, files
+        self._page: tuple[Sequence, tuple, Page] | None = None
 
     # The configuration is read again from the book on every page (budget_setting), so an
     # edited fava-extension line counts after Fava's reload, like every other line.
@@ -73,7 +73,7 @@ class Begroting(FavaExtensionBase):
         title = ledger.options["title"]
         own = True
         try:
-            budget_file = budget_setting(ledger.all_entries, ledger.options)
+            budget_file = budget_setting(*_book(ledger))
             own = budget_file is None or path.abspath(budget_file) == path.abspath(ledger.beancount_file_path)
             budget_key, budget = self._read_budget(None if own else budget_file)
         except NoBudgetError as exc:
@@ -85,7 +85,7 @@ class Begroting(FavaExtensionBase):
                 f"met een kwartaaltag #Q1..#Q4), dus er is geen begroting om te tonen.{hint}"])
         except ReportError as exc:
             return Page(title, "fout", errors=[f"De begroting kan niet worden geladen: {exc}"])
-        budget_slug = g.beancount_file_slug if own else _slugs().get(path.abspath(budget_file))
+        budget_slug = g.beancount_file_slug if own or budget_file is None else _slugs().get(path.abspath(budget_file))
         key = (budget_key, request.script_root, g.beancount_file_slug, budget_slug)
         cached = self._page
         if cached is None or cached[0] is not ledger.all_entries or cached[1] != key:
@@ -109,8 +109,8 @@ class Begroting(FavaExtensionBase):
             key = (filename, _stamp(files))
         if cached is not None and cached[0] is own and cached[1] == key:
             return key, cached[2]
-        if own is not None:
-            budget, files = read_budget(own, self.ledger.options), []
+        if filename is None:
+            budget, files = read_budget(*_book(self.ledger)), []
         else:
             entries, options = load_ledger(filename)
             budget, files = read_budget(entries, options), list(options["include"])
@@ -141,7 +141,7 @@ class Begroting(FavaExtensionBase):
             page.chart = chart(budget.year, budget_series(result, books), None)
             return page
         try:
-            report = variance_report(budget, ledger.all_entries, ledger.options)
+            report = variance_report(budget, *_book(ledger))
         except ReportError as exc:
             return Page(title, "fout", errors=[str(exc)])
         page.notes[:0] = report.notes
@@ -153,6 +153,12 @@ class Begroting(FavaExtensionBase):
         return page
 
 
+def _book(ledger: FavaLedger) -> tuple[list, dict]:
+    """The book's entries and options as the report functions take them: Fava types them as a
+    Sequence and a TypedDict (the list and dict are copied, the entries are not)."""
+    return list(ledger.all_entries), dict(ledger.options)
+
+
 def _slugs() -> dict[str, str]:
     """The slug under which this Fava serves each book, by absolute file name."""
     ledgers: Any = current_app.config["LEDGERS"]
@@ -161,7 +167,7 @@ def _slugs() -> dict[str, str]:
 
 def _stamp(files: Iterable[str]) -> tuple:
     """(file, (modification time, size)) of each file; None for a file that is gone."""
-    stamp = []
+    stamp: list[tuple[str, tuple[int, int] | None]] = []
     for name in files:
         try:
             stat = os.stat(name)

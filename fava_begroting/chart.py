@@ -11,6 +11,7 @@ import math
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from itertools import pairwise
 
 from report.dutch_format import format_euro
 
@@ -109,7 +110,7 @@ def layout(year: int, series: list[Series], peildatum: date | None = None) -> Ch
         ticks.append(Tick(y(value), format_euro(Decimal(str(value)))))
         value += step
     starts = [date(year, month, 1) for month in (1, 4, 7, 10)] + [last]
-    labels = tuple(Tick(round((x(a) + x(b)) / 2, 1), f"Q{i + 1}") for i, (a, b) in enumerate(zip(starts, starts[1:])))
+    labels = tuple(Tick(round((x(a) + x(b)) / 2, 1), f"Q{i + 1}") for i, (a, b) in enumerate(pairwise(starts)))
     mark = Tick(x(peildatum), peildatum.strftime("%d-%m")) if peildatum and first <= peildatum < last else None
     return Chart(WIDTH, HEIGHT, LEFT, right, TOP, bottom, y(0.0), tuple(lines), tuple(ticks), labels,
                  tuple(x(day) for day in starts), mark)

@@ -117,7 +117,7 @@ def adopted_rows(table: list[TableRow], committed: list[TableRow], books: Books)
         cells = tuple(
             Cell(euro(value), journal_url(books.budget, pattern, period, tags) if value is not None else None,
                  title=f"{row.label}, {heading}: begroot")
-            for value, period, heading in zip(row.amounts, periods, HEADINGS))
+            for value, period, heading in zip(row.amounts, periods, HEADINGS[:len(periods)], strict=True))
         rows.append(Row(row.kind, row.label, cells, row.toegezegd, row.account))
     return rows
 
@@ -142,7 +142,7 @@ def variance_rows(report: VarianceReport, books: Books) -> list[Row]:
             continue
         pattern = books.pattern(row.kind, row.account, row.section)
         cells: list[Cell] = []
-        for quarter, figures in zip(report.quarters, row.quarters):
+        for quarter, figures in zip(report.quarters, row.quarters, strict=True):
             cells.extend(_quarter_cells(report, row, quarter, figures, books, pattern))
         cells.extend(_year_cells(report, row, books, pattern))
         decisions = ", ".join(a.decision for a in report.approvals_of(row.account)) if row.account else ""
@@ -257,7 +257,7 @@ def variance_series(report: VarianceReport, books: Books) -> list[Series]:
     actual = [SeriesPoint(date(report.year, 1, 1), Decimal(0), "Begin van het jaar: 0")]
     forecast: list[SeriesPoint] = []
     done = expected = Decimal(0)
-    for quarter, f in zip(report.quarters, result.quarters):
+    for quarter, f in zip(report.quarters, result.quarters, strict=True):
         expected += f.prognose or 0
         if quarter.status != NIET_BEGONNEN:
             done += f.realisatie or 0

@@ -84,24 +84,28 @@ class BankImporter(beangulp.Importer):
         return self.statements(filepath)[0][1].account
 
     def date(self, filepath: str) -> datetime.date | None:
-        dates = [d for st, _ in self.statements(filepath) for d in [st.closing_date] + [e.date for e in st.entries] if d]
+        dates = [
+            d for st, _ in self.statements(filepath) for d in [st.closing_date] + [e.date for e in st.entries] if d
+        ]
         return max(dates) if dates else None
 
     def extract(self, filepath: str, existing: data.Entries) -> data.Entries:
-        entries = []
-        occurrences = collections.Counter()
+        entries: data.Entries = []
+        occurrences: collections.Counter[str] = collections.Counter()
         for statement, own in self.statements(filepath):
             for entry in statement.entries:
                 import_id = self._import_id(own, entry, occurrences)
                 self.origins[import_id] = (filepath, entry.place)
                 entries.append(self._transaction(filepath, own, entry, import_id))
-            if statement.closing is not None:
-                last = max((e.date for e in statement.entries), default=statement.closing_date)
+            last = max((e.date for e in statement.entries), default=statement.closing_date)
+            if statement.closing is not None and last is not None:
                 date = last + ONE_DAY
                 import_id = f"{own.iban}:saldo:{date.isoformat()}:{statement.closing}"
                 self.origins[import_id] = (filepath, statement.place)
                 meta = data.new_metadata(filepath, 0, {IMPORT_ID: import_id})
-                entries.append(data.Balance(meta, date, own.account, Amount(statement.closing, own.currency), None, None))
+                entries.append(
+                    data.Balance(meta, date, own.account, Amount(statement.closing, own.currency), None, None)
+                )
         return entries
 
     def deduplicate(self, entries: data.Entries, existing: data.Entries) -> None:
@@ -161,7 +165,7 @@ class BankImporter(beangulp.Importer):
     # -- directives ---------------------------------------------------------------
 
     @staticmethod
-    def _import_id(own: OwnAccount, entry, occurrences: collections.Counter) -> str:
+    def _import_id(own: OwnAccount, entry, occurrences: collections.Counter[str]) -> str:
         if entry.bank_ref:
             return f"{own.iban}:{entry.bank_ref}"
         key = "|".join([

@@ -51,7 +51,9 @@ class Camt053Importer(BankImporter):
         except ParseError as exc:
             line, column = exc.position
             reason = str(exc).split(":")[0]
-            raise ImportFileError(filepath, f"line {line}", f"the XML is broken or truncated ({reason}, column {column + 1})") from None
+            raise ImportFileError(
+                filepath, f"line {line}", f"the XML is broken or truncated ({reason}, column {column + 1})"
+            ) from None
         except DefusedXmlException as exc:
             raise ImportFileError(filepath, None, f"refused XML construct: {exc}") from None
         match = re.fullmatch(r"\{(urn:iso:std:iso:20022:tech:xsd:camt\.053\.001\.0[2-8])\}Document", root.tag)
@@ -98,7 +100,10 @@ class _Reader:
             number = Decimal(value)
         except InvalidOperation:
             raise self.error(where, f"malformed amount {value!r}") from None
-        return number.quantize(Decimal("0.01")) if number.as_tuple().exponent > -2 else number, currency
+        exponent = number.as_tuple().exponent
+        if not isinstance(exponent, int):  # NaN or Infinity
+            raise self.error(where, f"malformed amount {value!r}")
+        return number.quantize(Decimal("0.01")) if exponent > -2 else number, currency
 
     def sign(self, element, place: str, default: str | None = None) -> int:
         indicator = self.text(element, "CdtDbtInd") or default
@@ -187,7 +192,9 @@ class _Reader:
                                  **common, **self.detail(detail, part_sign, own, entry_text, currency)))
         total = sum(e.amount for e in entries)
         if total != sign * value:
-            raise self.error(place, f"the {len(details)} details of the batch add up to {total}, the entry says {sign * value}")
+            raise self.error(
+                place, f"the {len(details)} details of the batch add up to {total}, the entry says {sign * value}"
+            )
         return entries
 
     def detail(self, detail, sign: int, own: str, fallback: str, currency: str) -> dict:
@@ -202,7 +209,9 @@ class _Reader:
             iban, name = second
         if iban and ibans.normalise(iban) == own:
             iban = None
-        unstructured = [clean(node.text) for node in self.all(detail, "RmtInf/Ustrd") if node.text and node.text.strip()]
+        unstructured = [
+            clean(node.text) for node in self.all(detail, "RmtInf/Ustrd") if node.text and node.text.strip()
+        ]
         text = " ".join(unstructured) or clean(self.text(detail, "AddtlTxInf")) or fallback
         end_to_end = self.text(detail, "Refs/EndToEndId")
         if end_to_end and end_to_end.upper() == "NOTPROVIDED":

@@ -33,7 +33,7 @@ def check_with_book(book: Book, text: str, origins: dict[str, tuple[str, str]]) 
     error = errors[0]
     entry = error.entry
     import_id = entry.meta.get(IMPORT_ID) if entry is not None and entry.meta else None
-    filename, place = origins.get(import_id, (book.filename, None))
+    filename, place = origins[import_id] if import_id in origins else (book.filename, None)
     message = " ".join(str(error.message).split())
     if isinstance(entry, data.Balance):
         message = (f"the closing balance does not continue the book: {message}. Is the opening balance "

@@ -59,7 +59,9 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog=PROG, description="Bank statements (camt.053, MT940, ING and Rabobank CSV) into the actual book.")
+    parser = argparse.ArgumentParser(
+        prog=PROG, description="Bank statements (camt.053, MT940, ING and Rabobank CSV) into the actual book."
+    )
     commands = parser.add_subparsers(dest="command", required=True)
     helps = {
         "identify": "say which importer reads each file",
@@ -106,7 +108,7 @@ def _run(args) -> int:
 
 
 def _files(sources: list[str]) -> list[str]:
-    files = []
+    files: list[str] = []
     for source in sources:
         if path.isdir(source):
             for root, dirs, names in os.walk(source):
@@ -124,7 +126,9 @@ def _files(sources: list[str]) -> list[str]:
 def _preflight(importers: list, filename: str) -> None:
     """Identify and read one file completely, so that beangulp will meet no error."""
     if path.getsize(filename) > FILE_TOO_LARGE_THRESHOLD:
-        raise ImportFileError(filename, None, f"the file is larger than {FILE_TOO_LARGE_THRESHOLD} bytes (beangulp's limit)")
+        raise ImportFileError(
+            filename, None, f"the file is larger than {FILE_TOO_LARGE_THRESHOLD} bytes (beangulp's limit)"
+        )
     try:
         importer = beangulp_identify.identify(importers, filename)
     except beangulp.exceptions.Error as exc:
@@ -141,7 +145,9 @@ def _beangulp(importers: list, arguments: list[str], hooks=None) -> int:
         ingest.cli.main(args=arguments, prog_name=PROG, standalone_mode=False)
     except SystemExit as exc:
         if exc.code:
-            raise ImportFileError(arguments[0], None, "beangulp failed after every file was checked; nothing was written") from None
+            raise ImportFileError(
+                arguments[0], None, "beangulp failed after every file was checked; nothing was written"
+            ) from None
     return 0
 
 
@@ -196,7 +202,9 @@ def _append(output: str, text: str, book: Book) -> None:
         fresh = not path.exists(output) or path.getsize(output) == 0
         with open(output, "a", encoding="utf-8") as file:
             if fresh:
-                file.write("; Nieuwe boekingen uit de bank (make import), nog te controleren.\n" + book.option_lines() + "\n")
+                file.write(
+                    "; Nieuwe boekingen uit de bank (make import), nog te controleren.\n" + book.option_lines() + "\n"
+                )
             file.write(text)
     except OSError as exc:
         raise ImportFileError(output, None, f"cannot write ({exc.strerror})") from None

@@ -19,6 +19,7 @@ import datetime
 import io
 import re
 from decimal import Decimal
+from itertools import pairwise
 
 from importers.errors import ImportFileError
 from importers.statement import decode
@@ -74,7 +75,7 @@ def date(text: str, fmt: str, filepath: str, place: str) -> datetime.date:
 
 def check_chain(filepath: str, entries: list) -> None:
     """Each entry's balance after must be the previous one plus its amount."""
-    for previous, entry in zip(entries, entries[1:]):
+    for previous, entry in pairwise(entries):
         if previous.balance_after + entry.amount != entry.balance_after:
             raise ImportFileError(
                 filepath, entry.place,

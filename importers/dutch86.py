@@ -97,11 +97,13 @@ def _structured(text: str) -> Details:
 
 def _gvc(text: str) -> Details:
     parts: dict[str, str] = {}
-    for match, following in zip(_GVC.finditer(text), list(_GVC.finditer(text))[1:] + [None]):
+    for match, following in zip(_GVC.finditer(text), list(_GVC.finditer(text))[1:] + [None], strict=True):
         end = following.start() if following else len(text)
         parts.setdefault(match.group(1), "")
         parts[match.group(1)] += text[match.end():end]
-    words = "".join(parts.get(str(n), "") for n in range(20, 30)) + "".join(parts.get(str(n), "") for n in range(60, 64))
+    words = "".join(parts.get(str(n), "") for n in range(20, 30)) + "".join(
+        parts.get(str(n), "") for n in range(60, 64)
+    )
     account = _clean(parts.get("31"))
     name = _clean(parts.get("32", "") + parts.get("33", ""))
     return Details(text=_clean(words), iban=ibans.normalise(account) if account else None, name=name or None)
@@ -113,7 +115,13 @@ def _free(text: str) -> Details:
     if knab:
         details.iban, details.name = knab.group(1), _clean(knab.group(2)) or None
         text = text[:knab.start()]
-    labels = dict(re.findall(r"\b(IBAN|BIC|NAAM|NAME|OMSCHRIJVING|KENMERK|MACHTIGING|INCASSANT):\s*(.*?)\s*(?=\b(?:IBAN|BIC|NAAM|NAME|OMSCHRIJVING|KENMERK|MACHTIGING|INCASSANT):|$)", text, re.IGNORECASE))
+    labels = dict(
+        re.findall(
+            r"\b(IBAN|BIC|NAAM|NAME|OMSCHRIJVING|KENMERK|MACHTIGING|INCASSANT):\s*(.*?)\s*(?=\b(?:IBAN|BIC|NAAM|NAME|OMSCHRIJVING|KENMERK|MACHTIGING|INCASSANT):|$)",
+            text,
+            re.IGNORECASE,
+        )
+    )
     labels = {key.upper(): value for key, value in labels.items()}
     if "IBAN" in labels and ibans.is_iban(labels["IBAN"]):
         details.iban = details.iban or ibans.normalise(labels["IBAN"])

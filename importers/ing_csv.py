@@ -1,7 +1,10 @@
-"""ING's CSV export ("Af Bij" format), Dutch or English, `;` or `,` separated.
+"""ING's CSV export ("Af Bij" format), Dutch or English, `;` or `,` separated. The header, one line in
+the file (wrapped here):
 
-    Datum;Naam / Omschrijving;Rekening;Tegenrekening;Code;Af Bij;Bedrag (EUR);Mutatiesoort;Mededelingen;Saldo na mutatie;Tag
-    Date;Name / Description;Account;Counterparty;Code;Debit/credit;Amount (EUR);Transaction type;Notifications;Resulting balance;Tag
+    Datum;Naam / Omschrijving;Rekening;Tegenrekening;Code;Af Bij;Bedrag (EUR);Mutatiesoort;Mededelingen;
+        Saldo na mutatie;Tag
+    Date;Name / Description;Account;Counterparty;Code;Debit/credit;Amount (EUR);Transaction type;Notifications;
+        Resulting balance;Tag
 
 The older comma-separated export has only the first nine columns (no balance);
 `MutatieSoort` was once spelled with a capital S. Dates are YYYYMMDD; the amount
@@ -16,6 +19,7 @@ assertion. ING gives no reference per line, so the import id is a hash (see
 """
 
 import re
+from itertools import pairwise
 
 from importers import csvbank, ibans
 from importers.base import BankImporter, clean
@@ -28,7 +32,10 @@ ENGLISH = ["Date", "Name / Description", "Account", "Counterparty", "Code", "Deb
            "Transaction type", "Notifications", "Resulting balance", "Tag"]
 HEADERS = [DUTCH, DUTCH[:9], DUTCH[:7] + ["MutatieSoort"] + DUTCH[8:9], ENGLISH, ENGLISH[:9]]
 SIGNS = {"Af": -1, "Bij": 1, "Debit": -1, "Credit": 1}
-_LABELS = r"Naam|Name|Omschrijving|Description|IBAN|BIC|Kenmerk|Reference|Machtiging ID|Mandate ID|Incassant ID|Creditor ID|Valutadatum|Value date|Pasvolgnr|Card sequence no\.|Transactie|Transaction|Term|Datum/Tijd|Date/time"
+_LABELS = (
+    r"Naam|Name|Omschrijving|Description|IBAN|BIC|Kenmerk|Reference|Machtiging ID|Mandate ID|Incassant ID|Creditor ID"
+    r"|Valutadatum|Value date|Pasvolgnr|Card sequence no\.|Transactie|Transaction|Term|Datum/Tijd|Date/time"
+)
 
 
 class IngCsvImporter(BankImporter):
@@ -83,7 +90,7 @@ class IngCsvImporter(BankImporter):
 
 
 def _chains(entries) -> bool:
-    return all(a.balance_after + b.amount == b.balance_after for a, b in zip(entries, entries[1:]))
+    return all(a.balance_after + b.amount == b.balance_after for a, b in pairwise(entries))
 
 
 def _remittance(notes: str) -> tuple[str, str | None]:
@@ -94,5 +101,5 @@ def _remittance(notes: str) -> tuple[str, str | None]:
     if reference and reference.upper() == "NOTPROVIDED":
         reference = None
     if text is None:
-        text = re.sub(rf"\b(Valutadatum|Value date):\s*\S+", "", notes)
+        text = re.sub(r"\b(Valutadatum|Value date):\s*\S+", "", notes)
     return clean(text), reference

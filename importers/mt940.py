@@ -107,7 +107,7 @@ class Mt940Importer(BankImporter):
     def _statement(self, filepath: str, block: _Block) -> Statement:
         first = block.records[0][1]
         place = f"line {first}"
-        by_tag = {}
+        by_tag: dict[str, tuple[str, int, list[str]]] = {}
         for tag, number, content in block.records:
             by_tag.setdefault(tag[:2], (tag, number, content))
         if "25" not in by_tag:
@@ -116,31 +116,45 @@ class Mt940Importer(BankImporter):
             raise ImportFileError(filepath, place, "the statement has no opening balance (:60F:)")
         if "62" not in by_tag:
             last = block.records[-1][1]
-            raise ImportFileError(filepath, f"line {last}", "the statement has no closing balance (:62F:): the file is truncated")
+            raise ImportFileError(
+                filepath, f"line {last}", "the statement has no closing balance (:62F:): the file is truncated"
+            )
         opening = self._balance(filepath, by_tag["60"])
         closing = self._balance(filepath, by_tag["62"])
         records61 = [(number, content) for tag, number, content in block.records if tag == "61"]
         for number, content in records61:
             match = _LINE61.match(content[0])
             if not match:
-                raise ImportFileError(filepath, f"line {number}", f"malformed :61: record (date, D/C mark or amount): {content[0].strip()!r}")
+                raise ImportFileError(
+                    filepath,
+                    f"line {number}",
+                    f"malformed :61: record (date, D/C mark or amount): {content[0].strip()!r}",
+                )
         library_text = "\n".join(f":{tag}:" + "\n".join(content) for tag, number, content in block.records) + "\n"
         try:
             parsed = mt940.parse_statements(io.StringIO(library_text), encoding=self.encoding, options=OPTIONS)
         except (RuntimeError, ValueError, ArithmeticError) as exc:
-            raise ImportFileError(filepath, place, f"MT940 record not understood: {exc.args[0] if exc.args else exc}") from None
+            raise ImportFileError(
+                filepath, place, f"MT940 record not understood: {exc.args[0] if exc.args else exc}"
+            ) from None
         if len(parsed) != 1:
             raise ImportFileError(filepath, place, f"expected one statement, the MT940 reader found {len(parsed)}")
         transactions = list(parsed[0])
         if len(transactions) != len(records61):
-            raise ImportFileError(filepath, place, f"{len(records61)} :61: records, but the MT940 reader returned {len(transactions)} transactions")
+            raise ImportFileError(
+                filepath,
+                place,
+                f"{len(records61)} :61: records, but the MT940 reader returned {len(transactions)} transactions",
+            )
         account = by_tag["25"][2][0].strip()
         currency = closing[1]
         if opening[1] != currency:
-            raise ImportFileError(filepath, f"line {by_tag['60'][1]}", f"opening balance in {opening[1]}, closing balance in {currency}")
+            raise ImportFileError(
+                filepath, f"line {by_tag['60'][1]}", f"opening balance in {opening[1]}, closing balance in {currency}"
+            )
         details_of = self._details(block)
         entries = []
-        for (number, content), transaction in zip(records61, transactions):
+        for (number, content), transaction in zip(records61, transactions, strict=True):
             entries.append(self._entry(filepath, number, content, transaction, details_of.get(number, []), currency))
         return Statement(account, currency, place, entries, opening[0], opening[2], closing[0], closing[2])
 
@@ -178,6 +192,8 @@ class Mt940Importer(BankImporter):
         place = f"line {number}"
         data = transaction.data
         match = _LINE61.match(content[0])
+        if match is None:  # checked in _statement before the reader ran
+            raise ImportFileError(filepath, place, f"malformed :61: record: {content[0].strip()!r}")
         mark = match.group(3)
         amount = _decimal(match.group(5))
         amount = amount if mark in ("C", "RD") else -amount
@@ -197,8 +213,8 @@ class Mt940Importer(BankImporter):
                 name = name or extra
         if not iban and re.fullmatch(r"\d{9,10}", reference or "") :
             iban = reference
-        bank_ref = clean(data.get("bank_reference"))
-        if bank_ref.upper() in ("", "NONREF"):
+        bank_ref: str | None = clean(data.get("bank_reference"))
+        if bank_ref is None or bank_ref.upper() in ("", "NONREF"):
             bank_ref = None
         return Entry(
             date=date, amount=amount, currency=currency, place=place,

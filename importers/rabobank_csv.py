@@ -16,6 +16,8 @@ foreign currency (`Oorspr bedrag`, `Oorspr munt`) is kept as metadata. A line wi
 a `Reden retour` is a reversal.
 """
 
+from itertools import pairwise
+
 from importers import csvbank, ibans
 from importers.base import BankImporter, clean
 from importers.errors import ImportFileError
@@ -68,7 +70,9 @@ class RabobankCsvImporter(BankImporter):
                 raise ImportFileError(filepath, place, f"malformed sequence number {sequence!r}")
             original_text = None
             if original.strip():
-                original_text = f"{csvbank.amount(original, filepath, place, 'original amount')} {original_currency.strip()}"
+                original_text = (
+                    f"{csvbank.amount(original, filepath, place, 'original amount')} {original_currency.strip()}"
+                )
             entry = Entry(
                 date=csvbank.date(day, "%Y-%m-%d", filepath, place),
                 amount=csvbank.amount(amount, filepath, place),
@@ -91,9 +95,11 @@ class RabobankCsvImporter(BankImporter):
             statement.entries.append(entry)
         for statement in statements.values():
             entries = statement.entries
-            entries.sort(key=lambda e: int(e.bank_ref))
-            for previous, entry in zip(entries, entries[1:]):
+            entries.sort(key=lambda e: int(e.bank_ref or 0))
+            for previous, entry in pairwise(entries):
                 if previous.bank_ref == entry.bank_ref:
-                    raise ImportFileError(filepath, entry.place, f"sequence number {entry.bank_ref} also at {previous.place}")
+                    raise ImportFileError(
+                        filepath, entry.place, f"sequence number {entry.bank_ref} also at {previous.place}"
+                    )
             csvbank.balances_from_chain(filepath, statement, entries)
         return list(statements.values())

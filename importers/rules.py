@@ -37,7 +37,7 @@ class Rule:
         if self.kind == "iban":
             return bool(iban) and ibans.normalise(iban) == self.pattern
         value = name if self.kind == "naam" else text
-        return bool(value) and self.regex.search(value) is not None
+        return bool(value) and self.regex is not None and self.regex.search(value) is not None
 
 
 @dataclasses.dataclass

@@ -119,7 +119,9 @@ def budget_guard(entries, options_map, config_str=None):
     if not path.isfile(budget_path):
         return config_error(f"budget book not found: {budget_path} (option 'budget' is {config['budget']!r})")
     if path.abspath(budget_path) == path.abspath(options_map.get("filename") or ""):
-        return config_error(f"option 'budget' names this book itself ({config['budget']!r}); it must name the budget book")
+        return config_error(
+            f"option 'budget' names this book itself ({config['budget']!r}); it must name the budget book"
+        )
 
     lines, year, load_errors = load_budget(budget_path)
     _depend_on(options_map, budget_files(budget_path))
@@ -184,8 +186,11 @@ def _postings_by_line(entries, lines, year, budget_name, income_root, expenses_r
                 errors.append(UnbudgetedError(entry.meta, (
                     f"{account} has no budget line in {budget_name}: post to a budget line, "
                     f"or add the line to the budget (begrotingswijziging)"), entry))
-            elif not line.income and posting.units is not None and posting.units.currency == CURRENCY:
-                postings[account].append((entry.date, natural_amount(account, posting.units.number, income_root), entry))
+            elif (not line.income and posting.units is not None and posting.units.number is not None
+                  and posting.units.currency == CURRENCY):
+                postings[account].append(
+                    (entry.date, natural_amount(account, posting.units.number, income_root), entry)
+                )
     return postings, errors
 
 
@@ -261,7 +266,7 @@ def fava_budgets(lines: dict[str, BudgetLine], year: int, budget_path: str) -> l
                 continue
             previous = number
             values = [
-                ValueType(line.account, account_lib.TYPE),
+                ValueType(line.account, account_lib.TYPE),  # type: ignore[arg-type]  # beancount's own marker string
                 ValueType("quarterly", str),
                 ValueType(amount_lib.Amount(-number if line.income else number, CURRENCY), amount_lib.Amount),
             ]

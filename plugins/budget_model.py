@@ -229,7 +229,7 @@ _LOADING: set[str] = set()
 
 
 def _stamp(filenames: Iterable[str]) -> tuple:
-    stamp = []
+    stamp: list[tuple[str, int | None, int | None]] = []
     for filename in sorted(filenames):
         try:
             stat = os.stat(filename)
@@ -263,7 +263,11 @@ def load_budget(filename: str) -> tuple[dict[str, BudgetLine], int, list]:
     if not path.isfile(filename):
         return {}, 0, [ModelError(source, f"budget book not found: {filename}", None)]
     if filename in _LOADING:
-        return {}, 0, [ModelError(source, f"budget book {filename} loads itself: its budget plugin names its own file", None)]
+        return (
+            {},
+            0,
+            [ModelError(source, f"budget book {filename} loads itself: its budget plugin names its own file", None)],
+        )
 
     from beancount import loader  # here, not at the top: loader imports the plugins' modules
 
@@ -310,7 +314,11 @@ def booked_by_quarter(
         quarter = quarter_of(entry.date)
         for posting in entry.postings:
             units = posting.units
-            if units is None or units.currency != CURRENCY or not is_budget_account(posting.account, income_root, expenses_root):
+            if (
+                units is None
+                or units.currency != CURRENCY
+                or not is_budget_account(posting.account, income_root, expenses_root)
+            ):
                 continue
             if not in_year:
                 outside += 1
@@ -376,9 +384,10 @@ def read_approvals(entries: Iterable, expenses_root: str = EXPENSES_ROOT) -> tup
                 decision = (meta or {}).get(APPROVAL_META)
                 if not decision or _root(posting.account) != expenses_root:
                     continue
-                if posting.units is None or posting.units.currency != CURRENCY or posting.units.number <= 0:
+                units = posting.units
+                if units is None or units.number is None or units.currency != CURRENCY or units.number <= 0:
                     continue
-                found.append(Approval(entry.date, posting.account, posting.units.number, str(decision), meta))
+                found.append(Approval(entry.date, posting.account, units.number, str(decision), meta or {}))
     return found, errors
 
 

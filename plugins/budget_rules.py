@@ -69,7 +69,9 @@ def budget_rules(entries, options_map, config_str=None):
     counter = config["counter_account"]
     if not any(isinstance(entry, data.Open) and entry.account == counter for entry in entries):
         source = plugin_source(options_map, __name__)
-        return entries, [ConfigError(source, f"{__name__}: counter account {counter!r} is not opened in this book", None)]
+        return entries, [
+            ConfigError(source, f"{__name__}: counter account {counter!r} is not opened in this book", None)
+        ]
 
     income_root = options_map.get("name_income", "Inkomsten")
     expenses_root = options_map.get("name_expenses", "Uitgaven")
@@ -87,10 +89,15 @@ def budget_rules(entries, options_map, config_str=None):
         entry = adopted.get(quarter)
         if entry is None:
             if quarter not in adopted and quarter in first_entry:
-                errors.append(BudgetRuleError(first_entry[quarter].meta, _missing_adoption(quarter), first_entry[quarter]))
+                errors.append(
+                    BudgetRuleError(first_entry[quarter].meta, _missing_adoption(quarter), first_entry[quarter])
+                )
             continue
         figures = _figures(entry)
-        for name, adopted_figure, found in (("income", figures[0], income[quarter]), ("expenses", figures[1], expenses[quarter])):
+        for name, adopted_figure, found in (
+            ("income", figures[0], income[quarter]),
+            ("expenses", figures[1], expenses[quarter]),
+        ):
             if adopted_figure != found:
                 errors.append(BudgetRuleError(entry.meta, (
                     f"Q{quarter} {name}: the budget entries add up to {format_amount(found)}, "

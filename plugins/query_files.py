@@ -47,7 +47,9 @@ def query_files(entries, options_map, config_str=None):
         meta = data.new_metadata(filename, 1)
         query_name = name[: -len(SUFFIX)]
         if len(query_name) > MAX_NAME_LENGTH:
-            errors.append(QueryFileError(meta, f"query name {query_name!r} is longer than {MAX_NAME_LENGTH} characters", None))
+            errors.append(
+                QueryFileError(meta, f"query name {query_name!r} is longer than {MAX_NAME_LENGTH} characters", None)
+            )
             continue
         try:
             with open(filename, encoding="utf-8") as file:

@@ -20,7 +20,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m report", description="Begroting in the seed's layout.")
     parser.add_argument("ledger", help="the budget book, e.g. ledger/begroting-2022.beancount")
     parser.add_argument("--csv", metavar="FILE", help="write the table as CSV to FILE ('-' for standard output)")
-    parser.add_argument("--queries", metavar="DIR", default=QUERY_DIR, help="folder of the .bql files (default: queries/)")
+    parser.add_argument(
+        "--queries", metavar="DIR", default=QUERY_DIR, help="folder of the .bql files (default: queries/)"
+    )
     args = parser.parse_args(argv)
     try:
         entries, options = load_ledger(args.ledger)

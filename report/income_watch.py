@@ -91,7 +91,7 @@ def _table(headings: list[str], rows: list[list[str]]) -> list[str]:
     lines = []
     for row in cells:
         first = row[0].ljust(widths[0])
-        rest = "  ".join(value.rjust(width) for value, width in zip(row[1:], widths[1:]))
+        rest = "  ".join(value.rjust(width) for value, width in zip(row[1:], widths[1:], strict=True))
         lines.append(f"  {first}  {rest}".rstrip())
     return lines
 

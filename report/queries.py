@@ -42,7 +42,7 @@ def run_query(entries: list, options: dict, name: str, query_dir: Path = QUERY_D
     except beanquery.Error as exc:
         raise ReportError(f"{filename}: query failed: {_first_line(exc)}") from None
     columns = [column.name for column in cursor.description]
-    return [dict(zip(columns, row)) for row in cursor.fetchall()]
+    return [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
 
 
 @functools.lru_cache(maxsize=64)

@@ -46,7 +46,8 @@ from os import path
 from beancount.core import data
 from beancount.parser import printer
 
-from plugins.budget_model import (Approval, BudgetLine, Overrun, approvals, budget_entries as budget_transactions,
+from plugins.budget_model import (Approval, Booked as BookedFigures, BudgetLine, Overrun, approvals,
+                                  budget_entries as budget_transactions,
                                   booked_by_quarter as model_booked_by_quarter,
                                   budget_lines, find_overruns, quarter_end, quarter_start,
                                   quarter_tags)
@@ -120,6 +121,13 @@ class VarianceRow:
         if figures.verschil is None or figures.verschil == 0:
             return False
         return (figures.verschil < 0) if self.more_is_better else (figures.verschil > 0)
+
+    @property
+    def year_figures(self) -> Figures:
+        """The year column of a line, total or result (a heading has none)."""
+        if self.year is None:
+            raise ValueError(f"the {self.kind} row {self.label!r} has no figures")
+        return self.year
 
 
 @dataclass(frozen=True)
@@ -230,7 +238,7 @@ def quarters_of(year: int, as_of: date | None) -> tuple[Quarter, ...]:
     return tuple(quarters)
 
 
-Booked = dict[str, dict[int, tuple[Decimal, int]]]
+Booked = dict[str, dict[int, BookedFigures]]
 
 
 def booked_by_quarter(entries: list, options: dict, year: int) -> tuple[Booked, int]:
@@ -349,7 +357,7 @@ def variance_report(budget: Budget, actual_entries: list, actual_options: dict) 
     rows: list[VarianceRow] = []
     totals: dict[str, VarianceRow] = {}
     budgeted = {row.account for row in lines}
-    section = None
+    section = ""  # set by the first row, a "sectie" heading
     for row in table:
         if row.kind == "sectie":
             section = income if row.label == income.upper() else expenses
@@ -357,6 +365,7 @@ def variance_report(budget: Budget, actual_entries: list, actual_options: dict) 
         elif row.kind == "groep":
             rows.append(VarianceRow("groep", row.label, section=section))
         elif row.kind == "regel":
+            assert row.account is not None, "budget_table gives every line its account"
             rows.append(line(row, row.account, section))
         elif row.kind == "totaal":
             extra = sorted(a for a in booked if a.split(":")[0] == section and a not in budgeted)
@@ -403,12 +412,12 @@ def _summary(rows: list[VarianceRow], committed: list[TableRow], income: str) ->
     committed_result = next((row for row in committed if row.kind == "resultaat"), None)
     # Income not committed that is still to come: leave it out of the committed forecast.
     uncommitted_to_come = sum(
-        ((row.year.prognose or ZERO) - (row.year.realisatie or ZERO)
+        ((row.year_figures.prognose or ZERO) - (row.year_figures.realisatie or ZERO)
          for row in rows if row.kind == "regel" and row.section == income and row.toegezegd == "nee"),
         ZERO)
-    prognose = result.year.prognose
+    prognose = result.year_figures.prognose
     return ResultSummary(
-        result.year.begroting,
+        result.year_figures.begroting,
         prognose,
         committed_result.amounts[4] if committed_result else None,
         None if prognose is None else prognose - uncommitted_to_come)
@@ -430,7 +439,8 @@ def _notes(rows: list[VarianceRow], quarters: tuple[Quarter, ...], as_of: date |
         if waiting:
             text += f" {_and(waiting)} {'is' if len(waiting) == 1 else 'zijn'} nog niet begonnen: nog geen realisatie."
         notes.append(text)
-        silent = [row.label for row in rows if row.kind == "regel" and row.budgeted and row.year.realisatie is None]
+        silent = [row.label for row in rows
+                  if row.kind == "regel" and row.budgeted and row.year_figures.realisatie is None]
         if silent:
             notes.append(f"Nog geen boekingen op {len(silent)} begrotingsregel(s): {', '.join(silent)}.")
     extra = [row.label for row in rows if row.kind == "regel" and not row.budgeted]

@@ -13,7 +13,7 @@ from decimal import Decimal
 import pytest
 from beancount import loader
 
-from seed_data import BIN, BUDGET_BOOK, ACTUAL_BOOK, REPO
+from seed_data import BIN, BUDGET_BOOK, ACTUAL_BOOK
 from report.queries import QUERY_DIR, run_query
 
 QUARTERS = ("Q1", "Q2", "Q3", "Q4")
@@ -81,7 +81,7 @@ def test_budget_table_query_gives_every_line_of_the_seed_through_bean_query(seed
     text = (QUERY_DIR / "begrotingstabel.bql").read_text()
     rows = bean_query_csv(BUDGET_BOOK, text)
     assert len(rows) == len(seed_lines)
-    for row, seed in zip(rows, seed_lines):
+    for row, seed in zip(rows, seed_lines, strict=True):
         assert row["omschrijving"].strip() == seed["regel"]
         assert [Decimal(row[c]) for c in COLUMNS] == [seed[q] for q in (*QUARTERS, "totaal")], seed["regel"]
         assert row["toegezegd"].strip() == seed["toegezegd"], seed["regel"]

@@ -10,7 +10,6 @@ import subprocess
 import sys
 from decimal import Decimal
 
-import pytest
 
 from seed_data import BUDGET_BOOK, REPO
 from report.queries import QUERY_DIR
@@ -48,7 +47,7 @@ def expected_rows(seed_table):
 
 def parse_line(line, labels):
     """Split a printed line into (label, amounts, toegezegd) using the known labels."""
-    label = max((l for l in labels if line.strip().startswith(l)), key=len)
+    label = max((candidate for candidate in labels if line.strip().startswith(candidate)), key=len)
     cells = line.strip()[len(label):].split()
     flag = cells.pop() if cells and cells[-1] in ("ja", "nee") else ""
     return label, cells, flag
@@ -74,7 +73,7 @@ def test_report_prints_committed_income_and_the_result_without_uncommitted_incom
     assert [parse_line(line, labels)[:2] for line in summary[1:]] == [
         ("inkomsten toegezegd", [dutch(x) for x in committed]),
         ("inkomsten niet toegezegd", [dutch(x) for x in uncommitted]),
-        ("RESULTAAT (alleen toegezegd)", [dutch(c - e) for c, e in zip(committed, expenses)]),
+        ("RESULTAAT (alleen toegezegd)", [dutch(c - e) for c, e in zip(committed, expenses, strict=True)]),
     ]
 
 

@@ -9,10 +9,9 @@ import json
 import re
 import shutil
 import subprocess
-import sys
 from collections import defaultdict
 from decimal import Decimal
-from pathlib import Path
+from itertools import pairwise
 
 import pytest
 from beancount import loader
@@ -75,7 +74,9 @@ def test_generator_is_deterministic(book, tmp_path):
     for name in ("boekingen/2022.beancount", "boekhouding.journal"):
         assert (again.directory / name).read_text() == (book.directory / name).read_text()
     other = generate.generate_book(400, tmp_path / "other", seed=8)
-    assert (other.directory / "boekingen/2022.beancount").read_text() != (book.directory / "boekingen/2022.beancount").read_text()
+    assert (other.directory / "boekingen/2022.beancount").read_text() != (
+        book.directory / "boekingen/2022.beancount"
+    ).read_text()
 
 
 def test_hledger_budget_rules_are_the_budget_books_figures(book):
@@ -133,8 +134,13 @@ def test_sizes():
 
 def test_smallest_bench_run_prints_the_tables(tmp_path):
     """`python -m bench --sizes 1k --rounds 1`: every measurement that exists runs, tables print."""
-    result = subprocess.run([str(BIN / "python"), "-m", "bench", "--sizes", "1k", "--rounds", "1", "--out", str(tmp_path)],
-                            cwd=REPO, capture_output=True, text=True, timeout=300)
+    result = subprocess.run(
+        [str(BIN / "python"), "-m", "bench", "--sizes", "1k", "--rounds", "1", "--out", str(tmp_path)],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert result.returncode == 0, result.stderr[-3000:]
     out = result.stdout
     assert "| size | cost | ours |" in out
@@ -145,7 +151,9 @@ def test_smallest_bench_run_prints_the_tables(tmp_path):
     assert row["check"]["plugins.ours"]["seconds"] > 0 and row["check"]["plugins.base"]["seconds"] > 0
     assert row["report"]["report.base"]["seconds"] > 0
     # every measurement that exists in the tree ran without failing
-    failures = [f"{k}: {v['problem']}" for group in ("check", "report") for k, v in row[group].items() if v.get("problem")]
+    failures = [
+        f"{k}: {v['problem']}" for group in ("check", "report") for k, v in row[group].items() if v.get("problem")
+    ]
     for group in ("page", "import"):
         if group in row:
             parts = row[group].values() if group == "page" else [row[group]]
@@ -162,12 +170,14 @@ def test_large_imports_are_consecutive_statements_split_between_days(book, tmp_p
     for filename in files:
         text = filename.read_text()
         count += text.count("<Ntry>")
-        amounts = re.findall(r"<Cd>(OPBD|CLBD)</Cd></CdOrPrtry></Tp><Amt Ccy=\"EUR\">([\d.]+)</Amt><CdtDbtInd>(\w+)", text)
+        amounts = re.findall(
+            r"<Cd>(OPBD|CLBD)</Cd></CdOrPrtry></Tp><Amt Ccy=\"EUR\">([\d.]+)</Amt><CdtDbtInd>(\w+)", text
+        )
         balances.append([Decimal(a) * (1 if sign == "CRDT" else -1) for _, a, sign in amounts])
         days.append(set(re.findall(r"<BookgDt><Dt>([\d-]+)</Dt>", text)))
     assert count == 300
     assert balances[0][0] == book.bank_balance
-    for before, after in zip(balances, balances[1:]):
+    for before, after in pairwise(balances):
         assert after[0] == before[1]  # each opens with the closing balance of the one before
-    for before, after in zip(days, days[1:]):
+    for before, after in pairwise(days):
         assert not before & after  # a day is never split over two statements

@@ -1,8 +1,8 @@
 """Helpers and fixtures of the Fava page tests: copies of both books with hand-made actual entries, and
 `make board` serving them on a free 127.0.0.1 port (started here, stopped at teardown).
 
-Not named conftest.py: tests/conftest.py is imported as `conftest` by the other tests, and a
-second conftest module would shadow it. Test modules import the fixtures they use from here."""
+A plain module, not a conftest: the tests import its helpers by name (`from fava_books import copy_books`);
+its fixtures reach them through tests/fava/conftest.py."""
 
 import os
 import shutil
@@ -15,6 +15,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import sync_playwright
 
 REPO = Path(__file__).resolve().parents[2]
 ARTIFACTS = REPO / "artifacts"
@@ -43,6 +44,25 @@ ACTUALS = """
   Uitgaven:Bankkosten                         12.00 EUR
   Activa:Bank:Betaalrekening
 """
+
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's headless Chromium, driven by Playwright: without it the browser tests fail, never skip."""
+    if not Path(CHROMIUM).is_file():
+        pytest.fail(f"Debian's chromium is missing ({CHROMIUM}): `make test` installs it "
+                    "(or run `apt-get install chromium`); the browser tests cannot run without it")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()
 
 
 def copy_books(target: Path, actuals: str = ACTUALS) -> tuple[Path, Path]:

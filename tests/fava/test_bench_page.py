@@ -1,7 +1,6 @@
 """bench/fava_page.py runs and reports both pages; it is a measurement, so nothing here is timed."""
 
 from bench.fava_page import measure_page
-from fava_books import books  # noqa: F401 (fixture)
 
 
 def test_measure_page_reports_both_pages(books):

@@ -12,7 +12,7 @@ import urllib.request
 
 import pytest
 
-from fava_books import ACTUAL_SLUG, BUDGET_SLUG, REPO, board_url, books  # noqa: F401 (fixtures)
+from fava_books import ACTUAL_SLUG, BUDGET_SLUG, REPO
 
 
 def request(method, url, body=None):

@@ -1,38 +1,21 @@
-"""The page in a real browser: headless Debian Chromium, driven by Playwright, against `make board`.
+"""The page in a real browser: headless Debian Chromium, driven by Playwright, against `make board`,
+on the board's laptop screen (1366x768).
 
-Chromium must be installed (`apt-get install chromium`; .ci/run does): without it these tests
-fail, they do not skip. Screenshots are kept in artifacts/ (git-ignored).
+Chromium must be installed (`make test` installs it): without it these tests fail, they do not
+skip (the `browser` fixture, tests/fava/fava_books.py). Screenshots are kept in artifacts/ (git-ignored).
 """
 
-from pathlib import Path
-
 import pytest
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
-from fava_books import ACTUAL_SLUG, ARTIFACTS, BUDGET_SLUG, board_url, books  # noqa: F401 (fixtures)
+from fava_books import ACTUAL_SLUG, ARTIFACTS, BUDGET_SLUG
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync"]
-WIDTH = 1600
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not Path(CHROMIUM).is_file():
-        pytest.fail(f"Debian's chromium is missing ({CHROMIUM}): run `apt-get install chromium` "
-                    "(.ci/run installs it); the browser tests cannot run without it")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        try:
-            yield browser
-        finally:
-            browser.close()
+WIDTH, HEIGHT = 1366, 768
 
 
 @pytest.fixture
 def page(browser):
-    context = browser.new_context(viewport={"width": WIDTH, "height": 1000}, locale="nl-NL")
+    context = browser.new_context(viewport={"width": WIDTH, "height": HEIGHT}, locale="nl-NL")
     page = context.new_page()
     errors = []
     page.on("pageerror", lambda error: errors.append(str(error)))
@@ -47,7 +30,7 @@ def screenshot(page, name):
     height = page.evaluate("Math.max(document.querySelector('article').scrollHeight + 60, 600)")
     page.set_viewport_size({"width": WIDTH, "height": min(height, 12000)})
     page.screenshot(path=str(ARTIFACTS / name))
-    page.set_viewport_size({"width": WIDTH, "height": 1000})
+    page.set_viewport_size({"width": WIDTH, "height": HEIGHT})
     assert (ARTIFACTS / name).stat().st_size > 10_000
 
 
@@ -86,6 +69,7 @@ def test_the_seeds_totals_and_the_variance_of_a_hand_made_entry(page, board_url)
 
 def test_a_figure_leads_to_its_entries(page, board_url):
     open_page(page, board_url, ACTUAL_SLUG)
+    page.locator('label[for="kwartaal-Q1"]').click()  # the page opens on the running quarter, Q2
     link = page.locator('table.vergelijking tr[data-rekening="Uitgaven:Kernteam"] td[data-kolom="Q1-realisatie"] a')
     link.click()
     page.wait_for_url(f"**/{ACTUAL_SLUG}/journal/?account=*")

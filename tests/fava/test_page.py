@@ -12,7 +12,7 @@ from urllib.parse import urlsplit
 import pytest
 from fava.application import create_app
 
-from fava_books import ACTUAL_SLUG, BUDGET_SLUG, books, copy_books  # noqa: F401 (fixtures)
+from fava_books import ACTUAL_SLUG, BUDGET_SLUG, copy_books
 from report.budget_table import budget_table, commitment_rows
 from report.dutch_format import format_euro
 from report.ledger import load_ledger
@@ -193,7 +193,8 @@ def test_a_book_without_budget_entries(tmp_path):
     _, actual = copy_books(tmp_path)
     # Without the guard's plugin line the book names no budget book: it is its own budget.
     lines = actual.read_text(encoding="utf-8").splitlines(keepends=True)
-    actual.write_text("".join(l for l in lines if not l.startswith('plugin "plugins.budget_guard"')), encoding="utf-8")
+    kept = [line for line in lines if not line.startswith('plugin "plugins.budget_guard"')]
+    actual.write_text("".join(kept), encoding="utf-8")
     _, page, html = render([actual], ACTUAL_SLUG)
     assert any("bevat geen begrotingsposten" in error for error in page.errors)
     assert page.rows == []

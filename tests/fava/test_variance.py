@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 
-from fava_books import books, copy_books  # noqa: F401 (fixtures)
+from fava_books import copy_books
 from report.budget_table import budget_table
 from report.errors import ReportError
 from report.ledger import load_ledger
@@ -152,15 +152,15 @@ def test_cli_prints_the_year_and_a_quarter(books):
     _, actual = books
     result = run_cli(actual)
     assert result.returncode == 0, result.stderr
-    kernteam = next(l for l in result.stdout.splitlines() if l.strip().startswith("Kernteam"))
+    kernteam = next(line for line in result.stdout.splitlines() if line.strip().startswith("Kernteam"))
     assert kernteam.split()[1:6] == ["69.000", "18.000", "69.750", "750", "1%"]
     assert "goedgekeurd" in kernteam
     assert "Resultaat 2022 begroot:" in result.stdout and "(40.821)" in result.stdout
     assert "1 error(s)" in result.stderr  # budget_guard reports the unapproved Automatisering overrun
     q1 = run_cli(actual, "--kwartaal", "1")
-    kernteam = next(l for l in q1.stdout.splitlines() if l.strip().startswith("Kernteam"))
+    kernteam = next(line for line in q1.stdout.splitlines() if line.strip().startswith("Kernteam"))
     assert kernteam.split()[1:5] == ["17.250", "18.000", "750", "18.000"]
-    festival = next(l for l in q1.stdout.splitlines() if l.strip().startswith("Festival"))
+    festival = next(line for line in q1.stdout.splitlines() if line.strip().startswith("Festival"))
     assert "—" in festival.split()
 
 

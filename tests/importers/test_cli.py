@@ -133,12 +133,28 @@ BAD_CASES = [
     (BAD / "bad-amount.sta", r"bad-amount\.sta:line 6: malformed :61: record"),
     (BAD / "bad-amount.ing.csv", r"bad-amount\.ing\.csv:line 3: malformed amount '1\.250,0'"),
     (BAD / "truncated.camt053.xml", r"truncated\.camt053\.xml:line \d+: the XML is broken or truncated"),
-    (BAD / "truncated.sta", r"truncated\.sta:line \d+: the statement has no closing balance \(:62F:\): the file is truncated"),
-    (BAD / "not-adding-up.camt053.xml", r"not-adding-up\.camt053\.xml:Stmt\[1\]: the entries do not add up: opening balance 1000\.00 \+ entries -13\.40 = 986\.60, but the closing balance is 996\.60"),
+    (
+        BAD / "truncated.sta",
+        r"truncated\.sta:line \d+: the statement has no closing balance \(:62F:\): the file is truncated",
+    ),
+    (
+        BAD / "not-adding-up.camt053.xml",
+        r"not-adding-up\.camt053\.xml:Stmt\[1\]: the entries do not add up: opening balance 1000\.00 \+ entries -13\.40"
+        r" = 986\.60, but the closing balance is 996\.60",
+    ),
     (BAD / "not-adding-up.rabobank.csv", r"not-adding-up\.rabobank\.csv:line 4: the balances do not add up"),
-    (BAD / "unknown-iban.camt053.xml", r"unknown-iban\.camt053\.xml:Stmt\[1\]: account NL02ABNA0123456789 is not one of the association's accounts"),
-    (BAD / "foreign-currency.camt053.xml", r"foreign-currency\.camt053\.xml:Stmt\[1\]/Ntry\[4\]: amount 250\.00 USD is not in the account's currency EUR"),
-    (BAD / "foreign-currency.rabobank.csv", r"foreign-currency\.rabobank\.csv:line 3: amount -45\.90 USD is not in the account's currency EUR"),
+    (
+        BAD / "unknown-iban.camt053.xml",
+        r"unknown-iban\.camt053\.xml:Stmt\[1\]: account NL02ABNA0123456789 is not one of the association's accounts",
+    ),
+    (
+        BAD / "foreign-currency.camt053.xml",
+        r"foreign-currency\.camt053\.xml:Stmt\[1\]/Ntry\[4\]: amount 250\.00 USD is not in the account's currency EUR",
+    ),
+    (
+        BAD / "foreign-currency.rabobank.csv",
+        r"foreign-currency\.rabobank\.csv:line 3: amount -45\.90 USD is not in the account's currency EUR",
+    ),
 ]
 
 

@@ -145,7 +145,13 @@ def test_camt_batch_reversal_party_and_pending(book):
     assert (statement.opening, statement.closing) == (D("1000.00"), D("986.60"))
     entries = statement.entries
     assert [e.place for e in entries[:3]] == [f"Stmt[1]/Ntry[1]/NtryDtls/TxDtls[{n}]" for n in (1, 2, 3)]
-    assert [e.amount for e in entries] == [D("24.00")] * 3 + [D("-15.50"), D("-250.00"), D("250.00"), D("-24.00"), D("-45.90")]
+    assert [e.amount for e in entries] == [D("24.00")] * 3 + [
+        D("-15.50"),
+        D("-250.00"),
+        D("250.00"),
+        D("-24.00"),
+        D("-45.90"),
+    ]
     # On a credit the debtor is the counterparty, although the creditor (us) is in the file too.
     assert entries[0].counterparty_name == "A. de Vries"
     # On the reversal (a debit) the creditor is our own account: the debtor is taken.
@@ -161,7 +167,18 @@ def test_camt_details_that_do_not_add_up_are_an_error(book, tmp_path):
     broken = tmp_path / "batch.xml"
     broken.write_text(text.replace('<Amt Ccy="EUR">24.00</Amt>\n            <CdtDbtInd>CRDT</CdtDbtInd>',
                                    '<Amt Ccy="EUR">25.00</Amt>\n            <CdtDbtInd>CRDT</CdtDbtInd>', 1))
-    with pytest.raises(ImportFileError, match=r"Stmt\[1\]/Ntry\[1\]: the 3 details of the batch add up to 73.00, the entry says 72.00"):
+    with pytest.raises(
+        ImportFileError, match=r"Stmt\[1\]/Ntry\[1\]: the 3 details of the batch add up to 73.00, the entry says 72.00"
+    ):
+        Camt053Importer(book, no_rules(book)).parse(str(broken))
+
+
+@pytest.mark.parametrize("value", ["NaN", "Infinity", "sNaN"])
+def test_camt_amount_that_is_not_a_number_is_a_located_error(book, tmp_path, value):
+    text = (SYNTHETIC / "abn-2022-03.camt053.xml").read_text()
+    broken = tmp_path / "nan.xml"
+    broken.write_text(text.replace('<Amt Ccy="EUR">72.00</Amt>', f'<Amt Ccy="EUR">{value}</Amt>', 1))
+    with pytest.raises(ImportFileError, match=rf"Stmt\[1\]/Ntry\[1\]/Amt: malformed amount '{value}'"):
         Camt053Importer(book, no_rules(book)).parse(str(broken))
 
 
@@ -198,7 +215,9 @@ def test_rabobank_encoding_follows_the_header(book):
 
 
 def test_each_file_is_identified_by_exactly_one_importer(book):
-    importers = [cls(book, no_rules(book)) for cls in (Camt053Importer, Mt940Importer, IngCsvImporter, RabobankCsvImporter)]
+    importers = [
+        cls(book, no_rules(book)) for cls in (Camt053Importer, Mt940Importer, IngCsvImporter, RabobankCsvImporter)
+    ]
     files = [p for p in list(SAMPLES.rglob("*")) + list(SYNTHETIC.glob("*"))
              if p.is_file() and p.suffix in (".xml", ".sta", ".csv")]
     assert len(files) == 19

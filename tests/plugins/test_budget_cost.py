@@ -52,7 +52,9 @@ def budget_book(count):
     for quarter, total in totals.items():
         values = [ValueType(f"Q{quarter}", str)] + [ValueType(amount.Amount(n, "EUR"), amount.Amount)
                                                     for n in (Decimal(0), total, -total)]
-        entries.append(data.Custom(data.new_metadata("<synthetic>", 900 + quarter), START, "begroting-vastgesteld", values))
+        entries.append(
+            data.Custom(data.new_metadata("<synthetic>", 900 + quarter), START, "begroting-vastgesteld", values)
+        )
     return entries
 
 
@@ -62,7 +64,9 @@ def actual_book(count):
     entries = opens(["Activa:Bank", *accounts])
     for index in range(count):
         date = START + datetime.timedelta(days=index * 365 // count)
-        entries.append(transaction(1000 + index, date, (), accounts[index % len(accounts)], 3 + index % 7, "Activa:Bank"))
+        entries.append(
+            transaction(1000 + index, date, (), accounts[index % len(accounts)], 3 + index % 7, "Activa:Bank")
+        )
     return entries
 
 
@@ -89,11 +93,15 @@ def test_budget_rules_cost_is_linear():
 
 def test_budget_guard_cost_is_linear(tmp_path):
     budget = tmp_path / "begroting.beancount"
-    budget.write_text('option "name_assets" "Activa"\noption "name_income" "Inkomsten"\noption "name_expenses" "Uitgaven"\n'
-                      "2022-01-01 open Activa:GeplandeLiquiditeit\n"
-                      + "".join(f'2022-01-01 open Uitgaven:Regel{i:02d}\n2022-01-01 * "Regel {i}" #Q1\n'
-                                f"  Uitgaven:Regel{i:02d}  {100 * (i + 1)} EUR\n  Activa:GeplandeLiquiditeit\n"
-                                for i in range(LINES)))
+    budget.write_text(
+        'option "name_assets" "Activa"\noption "name_income" "Inkomsten"\noption "name_expenses" "Uitgaven"\n'
+        "2022-01-01 open Activa:GeplandeLiquiditeit\n"
+        + "".join(
+            f'2022-01-01 open Uitgaven:Regel{i:02d}\n2022-01-01 * "Regel {i}" #Q1\n'
+            f"  Uitgaven:Regel{i:02d}  {100 * (i + 1)} EUR\n  Activa:GeplandeLiquiditeit\n"
+            for i in range(LINES)
+        )
+    )
     options = dict(OPTIONS, filename=str(tmp_path / "boekhouding.beancount"), include=[])
     config = "{'budget': 'begroting.beancount'}"
     small, large = actual_book(N), actual_book(10 * N)

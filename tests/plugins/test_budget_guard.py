@@ -193,7 +193,9 @@ def test_overrun_approved_by_a_board_decision_is_no_error(tmp_path):
 
 
 def test_overrun_approved_by_metadata_on_the_transaction_is_no_error(tmp_path):
-    extra = FESTIVAL.replace('"Catering festival"\n', '"Catering festival"\n  bestuursbesluit: "Bestuursbesluit 2022-05"\n')
+    extra = FESTIVAL.replace(
+        '"Catering festival"\n', '"Catering festival"\n  bestuursbesluit: "Bestuursbesluit 2022-05"\n'
+    )
     _, errors, _, _, _ = load(tmp_path, extra)
     assert errors == []
 
@@ -335,7 +337,9 @@ def test_bean_check_exits_non_zero_on_an_overrun_and_zero_once_approved(tmp_path
     result = subprocess.run([str(BIN / "bean-check"), book], capture_output=True, text=True)
     assert result.returncode != 0
     assert FESTIVAL_OVERRUN in result.stdout + result.stderr
-    load(tmp_path, FESTIVAL + '\n2022-07-12 custom "overschrijding-goedgekeurd" Uitgaven:Festival 2000 EUR "B 2022-07"\n')
+    load(
+        tmp_path, FESTIVAL + '\n2022-07-12 custom "overschrijding-goedgekeurd" Uitgaven:Festival 2000 EUR "B 2022-07"\n'
+    )
     result = subprocess.run([str(BIN / "bean-check"), book], capture_output=True, text=True)
     assert (result.returncode, result.stdout, result.stderr) == (0, "", "")
 
