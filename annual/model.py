@@ -244,7 +244,7 @@ def jaarrekening(books: YearBooks, query_dir: Path = QUERY_DIR) -> Jaarrekening:
                         f"passiva {format_euro(sheet.equity_and_liabilities_total, 2)} (amounts in other currencies "
                         "than EUR are not part of a jaarrekening)")
 
-    allocation = [Allocation(("Toevoeging aan " if fund.result >= 0 else "Onttrekking aan ") + f"bestemmingsfonds {fund.label}",
+    allocation = [Allocation(("Toevoeging aan " if fund.result >= 0 else "Onttrekking aan ") + _fund_name(fund.label),
                              fund.result, fund.account) for fund in funds]
     allocation.append(Allocation("Toevoeging aan de algemene reserve" if result - _sum(f.result for f in funds) >= 0
                                  else "Onttrekking aan de algemene reserve", result - _sum(f.result for f in funds)))
@@ -293,6 +293,11 @@ def _budget_meta(entries: list, options: dict) -> dict[str, list[str]]:
                 found.setdefault(posting.account, []).append(
                     f"Begroting Q{quarter_of(entry.date)} ({entry.narration}): {'; '.join(items)}")
     return found
+
+
+def _fund_name(label: str) -> str:
+    """'bestemmingsfonds X' unless the label says so itself."""
+    return label if "fonds" in label.lower() else f"bestemmingsfonds {label}"
 
 
 def _fund_lines(entries: list, fund: str) -> list[str]:
