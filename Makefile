@@ -10,8 +10,9 @@ PORT   ?= 5000
 # One book per year (README: "The year cycle"): every target works on the books of $(JAAR).
 # make check JAAR=2023, make fava JAAR=2023, make import JAAR=2023, ...
 JAAR   ?= 2022
-BUDGET := ledger/begroting-$(JAAR).beancount
-ACTUAL := ledger/boekhouding-$(JAAR).beancount
+LEDGER ?= ledger
+BUDGET := $(LEDGER)/begroting-$(JAAR).beancount
+ACTUAL := $(LEDGER)/boekhouding-$(JAAR).beancount
 BOOKS  := $(BUDGET) $(ACTUAL)
 
 .PHONY: setup fava test report check clean import board bench inkomsten jaarrekening nieuw-jaar
@@ -51,7 +52,7 @@ inkomsten: setup
 #                                    book are appended to $(TE_CONTROLEREN) for review
 # make import DOWNLOADS=~/bank/2022-03   the same from another folder (or one file)
 DOWNLOADS      ?= bankbestanden
-TE_CONTROLEREN := ledger/boekhouding-$(JAAR)/te-controleren.beancount
+TE_CONTROLEREN := $(LEDGER)/boekhouding-$(JAAR)/te-controleren.beancount
 import: setup
 	@$(BIN)/python -m importers extract -e $(ACTUAL) -o $(TE_CONTROLEREN) $(DOWNLOADS)
 
@@ -92,7 +93,7 @@ jaarrekening: setup
 #                             does not pass bean-check; 2022's files are not touched.
 nieuw-jaar: setup
 	@$(if $(filter command line environment,$(origin JAAR)),,echo "error: make nieuw-jaar needs the new year: make nieuw-jaar JAAR=$$(( $(JAAR) + 1 ))" >&2; exit 2)
-	@$(BIN)/python -m annual.new_year $(JAAR) --ledger ledger
+	@$(BIN)/python -m annual.new_year $(JAAR) --ledger $(LEDGER)
 
 clean:
 	rm -rf $(VENV)
