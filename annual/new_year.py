@@ -30,13 +30,15 @@ from report.queries import QUERY_DIR
 def start_year(ledger: Path, year: int, query_dir: Path = QUERY_DIR) -> list[Path]:
     """Write the new year's books; returns the files written. ReportError (nothing written) when refused."""
     previous, files = YearFiles(ledger, year - 1), YearFiles(ledger, year)
-    if not previous.actual.is_file():
+    existing = [path for path in files.new_files() if path.exists()]
+    if not existing and not previous.actual.is_file():
         raise BookError(f"{previous.actual}: no books of {year - 1} to continue from "
                         f"(make nieuw-jaar starts a year from the year before)")
     with contextlib.ExitStack() as locks:
-        for book in (previous.actual, files.budget, files.actual):
-            locks.enter_context(book_lock(str(book)))
-        existing = [path for path in files.new_files() if path.exists()]
+        if not existing:
+            for book in (previous.actual, files.budget, files.actual):
+                locks.enter_context(book_lock(str(book)))
+            existing = [path for path in files.new_files() if path.exists()]  # again, under the locks
         if existing:
             raise BookError(f"{existing[0]}: the year {year} exists already; nothing is overwritten "
                             f"(make check JAAR={year} checks its books)")

@@ -79,6 +79,11 @@ class YearFiles:
         return [self.budget_entries, self.opening, self.bank, self.to_review, self.budget, self.actual]
 
 
+def quarter_tags_of(entry: data.Transaction) -> list[str]:
+    """The quarter tags (#Q1..#Q4) of a budget entry."""
+    return [tag for tag in entry.tags or () if len(tag) == 2 and tag[0] == "Q" and tag[1] in "1234"]
+
+
 def amount_text(number: Decimal) -> str:
     return f"{number} EUR"
 
@@ -288,12 +293,23 @@ def budget_texts(books: YearBooks, files: YearFiles) -> dict[Path, str]:
             if posting.account.split(":")[0] not in (income_root, expenses_root) or posting.units is None:
                 continue
             cell = cells.setdefault((quarter, posting.account), {
-                "narration": entry.narration, "tags": sorted(entry.tags or ()), "budget": ZERO, "meta": [],
+                "narration": entry.narration, "tags": sorted(set(entry.tags or ()) - set(quarter_tags_of(entry))),
+                "budget": ZERO, "meta": [],
                 "counter": next((p.account for p in entry.postings if p.account != posting.account), None)})
             sign = -1 if posting.account.split(":")[0] == income_root else 1
             cell["budget"] += sign * posting.units.number
             cell["meta"] += [f"{key}: {_meta_text(value)}" for key, value in entry.meta.items()
                              if key not in OWN_META and not key.startswith("_")]
+    # A quarter in which a line brought in or spent money without a budget entry gets one too,
+    # so that every euro of last year's realisatie stands beside a line of the draft.
+    for account, quarters in actuals.items():
+        known = next((cell for (_, a), cell in cells.items() if a == account), None)
+        if known is None:
+            continue  # no budget line (the guard would have stopped last year's books)
+        for quarter, realised in quarters.items():
+            if realised and (quarter, account) not in cells:
+                cells[(quarter, account)] = {**known, "budget": ZERO, "meta": []}
+    cells = dict(sorted(cells.items(), key=lambda item: item[0][0]))
     counter = next((cell["counter"] for cell in cells.values() if cell["counter"]), "Activa:GeplandeLiquiditeit")
     parts = [f"""; Concept-begrotingsposten {year}: de regels van {previous}, elk bedrag nog 0 EUR.
 ;
@@ -316,7 +332,7 @@ def budget_texts(books: YearBooks, files: YearFiles) -> dict[Path, str]:
         parts.append(f"\n;; ---------------------------------------------------------------- Q{quarter} {year}\n")
         for account, cell in quarter_cells:
             realised = actuals.get(account, {}).get(quarter, ZERO)
-            tags = " ".join(f"#{tag}" for tag in cell["tags"])
+            tags = " ".join(f"#{tag}" for tag in [f"Q{quarter}", *cell["tags"]])
             comment = "".join(f"; {previous}: {item}\n" for item in cell["meta"])
             width = max(len(account), len(counter), 40)
             parts.append(f"""
