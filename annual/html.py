@@ -69,9 +69,9 @@ def fragment(report: Jaarrekening) -> str:
     parts = [f'<div class="jaarrekening" data-jaar="{year}">',
              f"<h1>Jaarrekening {year}</h1>",
              f"<p>{escape(report.organisation)}</p>",
-             f'<p class="bron">Opgesteld uit de boeken: {escape(shown_path(report.actual_file))} (realisatie en balans) en '
+             (f'<p class="bron">Opgesteld uit de boeken: {escape(shown_path(report.actual_file))} (realisatie en balans) en '
              f"{escape(shown_path(report.budget_file))} (begroting). Elk bedrag is berekend uit deze boeken; de cijfers "
-             f"van {year} staan in euro's.</p>",
+             f"van {year} staan in euro's.</p>"),
              _balance(report, d),
              _statement(report, d),
              _allocation(report, d),
@@ -116,14 +116,14 @@ def _balance(report: Jaarrekening, d: int) -> str:
     def total(label: str, value: Decimal, kind: str = "totaal") -> str:
         return _row(kind, label, [_amount(value, d, "bedrag")])
 
-    rows = ['<table class="balans">', "<thead><tr><th>Activa</th><th>Noot</th>"
-            f"<th>31-12-{b.date.year}</th></tr></thead><tbody>",
+    rows = ['<table class="balans">', ("<thead><tr><th>Activa</th><th>Noot</th>"
+            f"<th>31-12-{b.date.year}</th></tr></thead><tbody>"),
             _heading("Liquide middelen", 1), *lines(b.cash, "geen"), total("Totaal liquide middelen", b.cash_total),
             _heading("Vorderingen", 1), *lines(b.receivables, "geen"),
             total("Totaal vorderingen", b.receivables_total),
             total("Totaal activa", b.assets_total, "eindtotaal"), "</tbody></table>",
-            '<table class="balans">', "<thead><tr><th>Passiva</th><th>Noot</th>"
-            f"<th>31-12-{b.date.year}</th></tr></thead><tbody>",
+            '<table class="balans">', ("<thead><tr><th>Passiva</th><th>Noot</th>"
+            f"<th>31-12-{b.date.year}</th></tr></thead><tbody>"),
             _heading("Eigen vermogen", 1),
             _row("regel", b.general_reserve.label, [_amount(b.general_reserve.amount, d, "bedrag")],
                  "algemene-reserve"),
@@ -144,8 +144,8 @@ def _figures(line: StatementLine | Totals, d: int) -> list[str]:
 def _statement(report: Jaarrekening, d: int) -> str:
     s, year = report.statement, report.year
     rows = ['<table class="baten-lasten">',
-            f"<thead><tr><th></th><th>Noot</th><th>Realisatie {year}</th><th>Begroting {year}</th>"
-            "<th>Verschil</th></tr></thead><tbody>"]
+            (f"<thead><tr><th></th><th>Noot</th><th>Realisatie {year}</th><th>Begroting {year}</th>"
+            "<th>Verschil</th></tr></thead><tbody>")]
     for section in Section:
         rows.append(_heading(section.value, 3))
         group: str | None = None

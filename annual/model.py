@@ -37,8 +37,14 @@ from beancount.core import data
 from annual.balances import Kind, kind_of, year_end_balances
 from annual.books import BookError, YearBooks, open_entries
 from annual.funds import FundFigures, fund_figures
-from plugins.budget_model import (BudgetLine, actuals_by_quarter, approvals, budget_entries, budget_lines,
-                                  quarter_of)
+from plugins.budget_model import (
+    BudgetLine,
+    actuals_by_quarter,
+    approvals,
+    budget_entries,
+    budget_lines,
+    quarter_of,
+)
 from report.dutch_format import format_euro
 from report.queries import QUERY_DIR
 

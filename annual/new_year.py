@@ -18,7 +18,7 @@ import contextlib
 import sys
 from pathlib import Path
 
-from annual.books import BookError, load_checked, load_year, located
+from annual.books import BookError, load_year, located
 from annual.model import jaarrekening
 from annual.opening import YearFiles, actual_texts, budget_texts
 from books.loader import load_book

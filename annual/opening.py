@@ -220,8 +220,8 @@ def actual_texts(books: YearBooks, report: Jaarrekening, files: YearFiles) -> di
     return {files.opening: opening, files.bank: bank, files.to_review: review,
             files.actual: _main_text(prev_main, previous, year, "Boekhouding", [
                 ("Beginbalans: de slotbalans van " + str(previous) + " (make nieuw-jaar).", files.opening),
-                ("Ingelezen en gecontroleerde bankafschriften (make import schrijft eerst naar\n"
-                 f"; boekhouding-{year}/te-controleren.beancount; na controle hierheen verplaatsen).", files.bank),
+                (("Ingelezen en gecontroleerde bankafschriften (make import schrijft eerst naar\n"
+                 f"; boekhouding-{year}/te-controleren.beancount; na controle hierheen verplaatsen)."), files.bank),
                 ("Wat make import nieuw uit de bank inlas en nog gecontroleerd moet worden.", files.to_review)])}
 
 

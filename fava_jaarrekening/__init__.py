@@ -15,11 +15,18 @@ Read-only: no endpoint changes anything.
 from __future__ import annotations
 
 import os
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, cast
 
 from fava.ext import FavaExtensionBase
 
-from annual.books import Book, BookError, YearBooks, budget_file_of, load_checked, located
+from annual.books import (
+    Book,
+    BookError,
+    YearBooks,
+    budget_file_of,
+    load_checked,
+    located,
+)
 from annual.html import STYLE, fragment
 from annual.model import jaarrekening
 from report.errors import ReportError
@@ -35,7 +42,7 @@ class Jaarrekening(FavaExtensionBase):
 
     def __init__(self, ledger: FavaLedger, config: str | None = None) -> None:
         super().__init__(ledger, config)
-        self._cache: tuple[list, tuple, str, str] | None = None  # entries, budget stamp, html, error
+        self._cache: tuple[object, tuple, str, str] | None = None  # entries, budget stamp, html, error
 
     def style(self) -> str:
         """The jaarrekening's stylesheet (the same rules as the printed file)."""
@@ -44,7 +51,7 @@ class Jaarrekening(FavaExtensionBase):
     def content(self) -> tuple[str, str]:
         """(the jaarrekening's HTML fragment, '') or ('', a located error)."""
         ledger = self.ledger
-        actual = Book(ledger.beancount_file_path, ledger.all_entries, ledger.options)
+        actual = Book(ledger.beancount_file_path, cast(list[Any], ledger.all_entries), cast(dict[str, Any], ledger.options))
         try:
             budget_file = budget_file_of(actual)
         except BookError as exc:

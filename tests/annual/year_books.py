@@ -83,7 +83,7 @@ def declare_fund(ledger: Path) -> None:
     chart = ledger / "rekeningen.beancount"
     text = chart.read_text(encoding="utf-8")
     for account in FUND_LINES:
-        pattern = re.compile(rf"^(\d{{4}}-\d\d-\d\d open {re.escape(account)}\s+EUR\n)((?:  .*\n)*)", re.M)
+        pattern = re.compile(rf"^(\d{{4}}-\d\d-\d\d open {re.escape(account)}\s+EUR\n)((?:  .*\n)*)", re.MULTILINE)
         match = pattern.search(text)
         assert match, account
         if "fonds:" not in match.group(2):
@@ -109,7 +109,7 @@ def copy_books(target: Path, actuals: str = ACTUALS, with_bookings: bool = True)
 
 
 def bean_check(book: Path) -> subprocess.CompletedProcess:
-    return subprocess.run([str(BIN / "bean-check"), str(book)], capture_output=True, text=True, cwd=book.parent)
+    return subprocess.run([str(BIN / "bean-check"), str(book)], capture_output=True, text=True, cwd=book.parent, check=False)
 
 
 def bean_query(book: Path, query_file: Path) -> list[dict]:
