@@ -49,15 +49,18 @@ def located(error: object, fallback: str) -> str:
     return f"{place}: {message[0] if message else error.__class__.__name__}"
 
 
-def load_checked(filename: str) -> Book:
-    """Load a book; BookError at its first error (the same errors bean-check prints)."""
+JAARREKENING = "so no jaarrekening is drawn from it"
+
+
+def load_checked(filename: str, refused: str = JAARREKENING) -> Book:
+    """Load a book; BookError at its first error (the same errors bean-check prints), ending in `refused`."""
     if not path.isfile(filename):
         raise BookError(f"{filename}: book not found")
     entries, errors, options = load_book(filename)
     if errors:
         more = f" (and {len(errors) - 1} more error(s))" if len(errors) > 1 else ""
         raise BookError(f"{located(errors[0], filename)}{more}; the book does not pass bean-check "
-                        f"(run bean-check {filename}), so no jaarrekening is drawn from it")
+                        f"(run bean-check {filename}), {refused}")
     return Book(filename, entries, options)
 
 
@@ -70,10 +73,10 @@ def budget_file_of(actual: Book) -> str:
     return budget
 
 
-def load_year(actual_file: str, budget_file: str | None = None) -> YearBooks:
+def load_year(actual_file: str, budget_file: str | None = None, refused: str = JAARREKENING) -> YearBooks:
     """Both books of a year, each passing bean-check; BookError otherwise."""
-    actual = load_checked(actual_file)
-    return YearBooks(actual, load_checked(budget_file or budget_file_of(actual)))
+    actual = load_checked(actual_file, refused)
+    return YearBooks(actual, load_checked(budget_file or budget_file_of(actual), refused))
 
 
 def open_entries(entries: list) -> dict[str, data.Open]:

@@ -42,7 +42,7 @@ def start_year(ledger: Path, year: int, query_dir: Path = QUERY_DIR) -> list[Pat
         if existing:
             raise BookError(f"{existing[0]}: the year {year} exists already; nothing is overwritten "
                             f"(make check JAAR={year} checks its books)")
-        books = load_year(str(previous.actual))
+        books = load_year(str(previous.actual), refused=f"so {year} cannot open with its closing balances")
         if Path(books.budget.filename).resolve() != previous.budget.resolve():
             raise BookError(f"{previous.actual}: its budget guard names {books.budget.filename}, "
                             f"not {previous.budget}")
