@@ -8,10 +8,15 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 HOST   ?= 127.0.0.1
 PORT   ?= 5000
-BUDGET := ledger/begroting-2022.beancount
-BOOKS  := ledger/begroting-2022.beancount ledger/boekhouding-2022.beancount
+# One book per year (README: "The year cycle"): every target works on the books of $(JAAR).
+# make check JAAR=2023, make fava JAAR=2023, make import JAAR=2023, ...
+JAAR   ?= 2022
+LEDGER ?= ledger
+BUDGET := $(LEDGER)/begroting-$(JAAR).beancount
+ACTUAL := $(LEDGER)/boekhouding-$(JAAR).beancount
+BOOKS  := $(BUDGET) $(ACTUAL)
 
-.PHONY: setup fava test report check clean import board bench inkomsten
+.PHONY: setup fava test report check clean import board bench inkomsten jaarrekening nieuw-jaar
 
 # $(call ensure_deb,PACKAGE,CHECK): install Debian's PACKAGE when the shell command CHECK fails
 # (no commas in CHECK). apt-get runs as root, or through sudo; where neither works the command
@@ -56,16 +61,16 @@ check: setup
 #                                  came in, committed income still missing after its quarter
 # make inkomsten DATUM=2022-06-30  the same as of a date
 inkomsten: setup
-	@$(BIN)/python -m report.income_watch ledger/boekhouding-2022.beancount $(if $(DATUM),--datum $(DATUM))
+	@$(BIN)/python -m report.income_watch $(ACTUAL) $(if $(DATUM),--datum $(DATUM))
 
 # make import                        the monthly bank run: every bank file in $(DOWNLOADS) (camt.053,
 #                                    MT940, ING or Rabobank CSV); only entries not yet in the actual
 #                                    book are appended to $(TE_CONTROLEREN) for review
 # make import DOWNLOADS=~/bank/2022-03   the same from another folder (or one file)
 DOWNLOADS      ?= bankbestanden
-TE_CONTROLEREN := ledger/boekhouding-2022/te-controleren.beancount
+TE_CONTROLEREN := $(LEDGER)/boekhouding-$(JAAR)/te-controleren.beancount
 import: setup
-	@$(BIN)/python -m importers extract -e ledger/boekhouding-2022.beancount -o $(TE_CONTROLEREN) $(DOWNLOADS)
+	@$(BIN)/python -m importers extract -e $(ACTUAL) -o $(TE_CONTROLEREN) $(DOWNLOADS)
 
 # make board            both books read-only for the board, on 127.0.0.1 only: Fava refuses every
 #                       change (HTTP 401). Fava has no login: to let the board in from elsewhere, put
@@ -85,6 +90,22 @@ SIZES ?= 1k,10k,100k
 bench: setup
 	@$(call ensure_deb,hledger,command -v hledger) || echo "make bench: without hledger its rows are left out" >&2
 	@$(BIN)/python -m bench --sizes $(SIZES) $(if $(ROUNDS),--rounds $(ROUNDS)) $(if $(README),--readme)
+
+# make jaarrekening                       the jaarrekening of $(JAAR) (balans, staat van baten en
+#                                         lasten, resultaatbestemming, toelichting) as HTML and PDF in
+#                                         build/; refused (nothing written) unless both books pass bean-check
+# make jaarrekening JAAR=2023 JAARREKENING=~/alv/jr-2023.html   another year, another file (.pdf beside it)
+JAARREKENING ?= build/jaarrekening-$(JAAR).html
+jaarrekening: setup
+	@$(BIN)/python -m annual.jaarrekening $(ACTUAL) --jaar $(JAAR) -o $(JAARREKENING)
+
+# make nieuw-jaar JAAR=2023   start 2023: a draft ledger/begroting-2023.beancount with the 2022 lines
+#                             (amounts to fill in, 2022's figures beside each) and ledger/boekhouding-2023
+#                             opening with the 2022 closing balances. Refused when 2023 exists or 2022
+#                             does not pass bean-check; 2022's files are not touched.
+nieuw-jaar: setup
+	@$(if $(filter command line environment,$(origin JAAR)),,echo "error: make nieuw-jaar needs the new year: make nieuw-jaar JAAR=$$(( $(JAAR) + 1 ))" >&2; exit 2)
+	@$(BIN)/python -m annual.new_year $(JAAR) --ledger $(LEDGER)
 
 clean:
 	rm -rf $(VENV)
