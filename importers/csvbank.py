@@ -11,12 +11,20 @@ export. Bytes that are not valid in the file's encoding are an error naming the 
 
 Amounts are Dutch: a decimal comma and exactly two decimals, optionally a sign and
 dots between thousands (`-1.234,56`, `+25,00`, `0,31`). Anything else is a malformed
-amount.
+amount. A few exports write a decimal point instead (`point_amount`: `-1234.56`,
+bunq's `-1,234.56`).
+
+The formats without a header (ABN AMRO TXT, de Volksbank, Triodos) and the ones
+whose bank documents a single-byte encoding are read with `decode_export`: UTF-8
+when the bytes are valid UTF-8 (a byte-order mark is dropped), else the bank's own
+single-byte encoding. Windows-1252 or Latin-9 text with accented letters is never
+valid UTF-8, so this is a rule, not a guess.
 """
 
 import csv
 import datetime
 import io
+import itertools
 import re
 from decimal import Decimal
 
@@ -24,6 +32,7 @@ from importers.errors import ImportFileError
 from importers.statement import decode
 
 _AMOUNT = re.compile(r"^([+-]?)(\d{1,3}(?:\.\d{3})+|\d+),(\d{2})$")
+_POINT_AMOUNT = re.compile(r"^([+-]?)(\d{1,3}(?:,\d{3})+|\d+)\.(\d{2})$")
 
 
 def header_line(filepath: str) -> bytes:
@@ -63,6 +72,67 @@ def amount(text: str, filepath: str, place: str, what: str = "amount") -> Decima
     sign, whole, cents = match.groups()
     number = Decimal(f"{whole.replace('.', '')}.{cents}")
     return -number if sign == "-" else number
+
+
+def point_amount(text: str, filepath: str, place: str, what: str = "amount") -> Decimal:
+    """An amount with a decimal point: `-1234.56`, `1,234.56` (commas between thousands)."""
+    value = text.strip()
+    match = _POINT_AMOUNT.match(value)
+    if not match:
+        raise ImportFileError(filepath, place, f"malformed {what} {value!r} (expected e.g. 1234.56)")
+    sign, whole, cents = match.groups()
+    number = Decimal(f"{whole.replace(',', '')}.{cents}")
+    return -number if sign == "-" else number
+
+
+def decode_export(filepath: str, raw: bytes, single_byte: str) -> str:
+    """UTF-8 if the bytes are valid UTF-8, else the bank's single-byte encoding (strictly)."""
+    try:
+        return raw.decode("utf-8").removeprefix("\ufeff")
+    except UnicodeDecodeError:
+        return decode(filepath, raw, single_byte)
+
+
+def rows(filepath: str, text: str, delimiter: str, skip: int = 0):
+    """Yield (line number, row) for the rows after the first `skip` lines; blank rows are left out."""
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    try:
+        for row in reader:
+            if reader.line_num <= skip or not any(cell.strip() for cell in row):
+                continue
+            yield reader.line_num, row
+    except csv.Error as exc:
+        raise ImportFileError(filepath, f"line {reader.line_num}", f"not valid CSV ({exc})") from None
+
+
+def first_row(filepath: str, delimiter: str) -> list[str] | None:
+    """The first row of a file without a header, for sniffing (None if it is not text CSV)."""
+    line = header_line(filepath)
+    try:
+        text = line.decode("utf-8")
+    except UnicodeDecodeError:
+        text = line.decode("latin-1")
+    try:
+        return next(csv.reader([text], delimiter=delimiter, strict=True))
+    except (csv.Error, StopIteration):
+        return None
+
+
+def chains(entries: list) -> bool:
+    """True if each entry's balance after is the previous one plus its amount."""
+    return all(a.balance_after + b.amount == b.balance_after for a, b in itertools.pairwise(entries))
+
+
+def booking_order(entries: list) -> None:
+    """Put entries that a bank lists newest first into booking order (in place).
+
+    The lines are reversed when the first is later than the last, or, all on one day,
+    when only the reversed lines form a balance chain.
+    """
+    if len(entries) > 1 and (entries[0].date > entries[-1].date or (
+            entries[0].date == entries[-1].date and entries[0].balance_after is not None
+            and not chains(entries) and chains(entries[::-1]))):
+        entries.reverse()
 
 
 def date(text: str, fmt: str, filepath: str, place: str) -> datetime.date:
