@@ -44,7 +44,10 @@ def header_line(filepath: str) -> bytes:
 def split_header(line: str) -> tuple[list[str], str] | None:
     """The column names and the delimiter of a header line, if it is a CSV header."""
     for delimiter in (";", ","):
-        names = next(csv.reader([line], delimiter=delimiter))
+        try:
+            names = next(csv.reader([line], delimiter=delimiter))
+        except csv.Error:       # a bare CR or a NUL byte: not a CSV header
+            return None
         if len(names) > 3:
             return [name.strip() for name in names], delimiter
     return None
