@@ -91,8 +91,8 @@ def test_every_format_imports_its_sample_once(tmp_path, sample, expected):
 BROKEN_CHAINS = [
     # file, line to change, (old, new) on that line, the message
     (ABN_TAB, 4, ("\t2014,05\t1857,80\t", "\t2041,05\t1857,80\t"),
-     "line 4: the balances do not chain: the line begins at 2041.05, but the line before it of account "
-     "417164300 (line 3) ends at 2014.05"),
+     ("line 4: the balances do not chain: the line begins at 2041.05, but the line before it of account "
+     "417164300 (line 3) ends at 2014.05")),
     (ASN, 3, (",798.00,", ",799.00,"),
      "line 3: the balances do not add up: 798.00 (at line 2) + 250.00 is not the balance after this line, 1049.00"),
     (RABO_BUSINESS, 3, ('"24.561,00"', '"24.516,00"'),
