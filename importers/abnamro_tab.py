@@ -77,10 +77,7 @@ class AbnAmroTabImporter(BankImporter):
             opening = csvbank.amount(before, filepath, place, "beginsaldo")
             iban = ibans.dutch_iban("ABNA", number)
             statement = statements.setdefault(iban, Statement(iban, currency, place, []))
-            if statement.entries and statement.entries[-1].balance_after != opening:
-                last = statement.entries[-1]
-                raise ImportFileError(filepath, place, f"the balances do not chain: the line begins at {opening}, "
-                                      f"but the line before it of account {number} ({last.place}) ends at {last.balance_after}")
+            csvbank.check_continues(filepath, statement.entries[-1] if statement.entries else None, opening, place)
             if opening + entry.amount != entry.balance_after:
                 raise ImportFileError(filepath, place, f"the line does not add up: beginsaldo {opening} + "
                                       f"{entry.amount} is not its eindsaldo {entry.balance_after}")

@@ -13,9 +13,10 @@ document. Refused, with the member named (`error: FILE:MEMBER: message`):
 - a member name with a path in it (`../x.xml`, `map/x.xml`, `/x.xml`, `C:x.xml`):
   the bank writes flat archives, and a name is never used as a path;
 - an encrypted member;
-- a member larger than beangulp's file limit, or one that inflates beyond it whatever
-  its header says (a zip bomb): at most that many bytes are ever inflated per member,
-  and at most `MAX_MEMBERS` members are read.
+- a member that declares more bytes than beangulp's limit for a file, or members that
+  declare more than `MAX_TOTAL_BYTES` together (a zip bomb). `zipfile` never inflates a
+  member beyond the size it declares (a member that lies fails its CRC check), and at
+  most the limit plus one byte is asked for; at most `MAX_MEMBERS` members are read.
 
 Places in messages are the member followed by the camt.053 place:
 `maart.xml:Stmt[1]/Ntry[2]/Amt`, `maart.xml:line 12`.
@@ -33,8 +34,9 @@ from importers.statement import Statement
 
 #: The most bytes one member may inflate to (beangulp's limit for a whole file).
 MAX_MEMBER_BYTES = FILE_TOO_LARGE_THRESHOLD
-#: The most members one archive may hold.
+#: The most members one archive may hold, and the most bytes they may inflate to together.
 MAX_MEMBERS = 1000
+MAX_TOTAL_BYTES = 8 * FILE_TOO_LARGE_THRESHOLD
 _ZIP_MAGIC = b"PK\x03\x04"
 _PATHLIKE = re.compile(r"[/\\]|^\.\.?$|^[A-Za-z]:")
 
@@ -68,6 +70,9 @@ class AbnAmroCamtZipImporter(BankImporter):
             members = archive.infolist()
             if len(members) > MAX_MEMBERS:
                 raise ImportFileError(filepath, None, f"the archive holds {len(members)} members, more than {MAX_MEMBERS}")
+            total = sum(info.file_size for info in members)
+            if total > MAX_TOTAL_BYTES:
+                raise ImportFileError(filepath, None, f"the members inflate to {total} bytes, more than {MAX_TOTAL_BYTES}")
             for info in members:
                 statements.extend(self._member(filepath, archive, info))
         return statements

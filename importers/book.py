@@ -69,7 +69,8 @@ class Book:
         raise ImportFileError(
             filename, place,
             f"account {identification} is not one of the association's accounts "
-            f"(the IBANs in {self.filename} are: {known}); add it to an open directive as iban: metadata")
+            f"(the IBANs in {self.filename} are: {known}); add it to an open directive as iban: metadata"
+            + ("" if ibans.is_iban(wanted) else ", or as rekeningnummer: for an account the bank names without IBAN"))
 
 
 def structural_errors(errors: list) -> list:

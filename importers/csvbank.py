@@ -155,6 +155,15 @@ def check_chain(filepath: str, entries: list) -> None:
                 f"{entry.amount} is not the balance after this line, {entry.balance_after}")
 
 
+def check_continues(filepath: str, previous, opening: Decimal, place: str) -> None:
+    """For files that give the balance before each line: it must be the previous line's balance after."""
+    if previous is not None and previous.balance_after != opening:
+        raise ImportFileError(
+            filepath, place,
+            f"the balances do not chain: the line begins at {opening}, but the line before it "
+            f"({previous.place}) ends at {previous.balance_after}")
+
+
 def balances_from_chain(filepath: str, statement, entries: list) -> None:
     """Check the balance chain and take the statement's opening and closing balances from it.
 

@@ -77,7 +77,9 @@ class VolksbankCsvImporter(BankImporter):
                 balance_after=opening + value,
             )
             own = ibans.normalise(account)
-            statements.setdefault(own, Statement(own, account_currency, place, [])).entries.append(entry)
+            statement = statements.setdefault(own, Statement(own, account_currency, place, []))
+            csvbank.check_continues(filepath, statement.entries[-1] if statement.entries else None, opening, place)
+            statement.entries.append(entry)
         for statement in statements.values():
             csvbank.balances_from_chain(filepath, statement, statement.entries)
         return list(statements.values())
