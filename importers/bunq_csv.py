@@ -25,10 +25,8 @@ class BunqCsvImporter(BankImporter):
     format_name = "bunq CSV file"
 
     def _delimiter(self, filepath: str) -> str | None:
-        split = csvbank.split_header(csvbank.header_line(filepath).decode("latin-1"))
-        if split and split[0] == HEADER:
-            return split[1]
-        return None
+        found = csvbank.find_header(filepath, lambda names: names == HEADER)
+        return found[1] if found else None
 
     def sniff(self, filepath: str) -> bool:
         return self._delimiter(filepath) is not None

@@ -53,6 +53,23 @@ def split_header(line: str) -> tuple[list[str], str] | None:
     return None
 
 
+def find_header(filepath: str, accept, encodings: tuple[str, ...] = ("utf-8",)) -> tuple[list[str], str, str] | None:
+    """(column names, delimiter, encoding) if the file's first line is a header that `accept`s.
+
+    The encodings are tried in turn; the first in which the line decodes and is accepted is
+    the file's encoding (an ASCII header says nothing about it: the first encoding).
+    """
+    line = header_line(filepath)
+    for encoding in encodings:
+        try:
+            split = split_header(line.decode(encoding))
+        except UnicodeDecodeError:
+            continue
+        if split and accept(split[0]):
+            return split[0], split[1], encoding
+    return None
+
+
 def read_rows(filepath: str, raw: bytes, encoding: str, delimiter: str):
     """Yield (line number, row) for the data rows; the header row is skipped."""
     text = decode(filepath, raw, encoding)

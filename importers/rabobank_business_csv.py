@@ -39,15 +39,8 @@ class RabobankBusinessCsvImporter(BankImporter):
 
     def _header(self, filepath: str):
         """(column names, delimiter, encoding) if the file starts with the business header."""
-        line = csvbank.header_line(filepath)
-        for encoding in ("utf-8", "cp1252"):
-            try:
-                split = csvbank.split_header(line.decode(encoding))
-            except UnicodeDecodeError:
-                continue
-            if split and split[0][:len(HEADER)] == HEADER and len(split[0]) <= MAX_COLUMNS:
-                return split[0], split[1], encoding
-        return None
+        return csvbank.find_header(filepath, lambda names: names[:len(HEADER)] == HEADER and len(names) <= MAX_COLUMNS,
+                                   ("utf-8", "cp1252"))
 
     def sniff(self, filepath: str) -> bool:
         return self._header(filepath) is not None
