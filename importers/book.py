@@ -1,7 +1,9 @@
 """The actual book as the importers see it: the association's own bank accounts.
 
 An account is the association's own when its `open` directive carries `iban:`
-metadata. Its currency is the one currency of that `open` directive (EUR when the
+metadata, or `rekeningnummer:` where the bank's export names no IBAN (an ING savings
+account is `rekeningnummer: "K 444-12345"`; the number is then matched as written,
+without spaces). Its currency is the one currency of that `open` directive (EUR when the
 directive names none). A statement for an IBAN that is not there is refused.
 """
 
@@ -22,7 +24,7 @@ ROOT_OPTIONS = ("name_assets", "name_liabilities", "name_equity", "name_income",
 @dataclasses.dataclass(frozen=True)
 class OwnAccount:
     account: str
-    iban: str
+    iban: str           # the IBAN, or the rekeningnummer of an account without one
     currency: str
     opened: datetime.date
 
@@ -69,7 +71,8 @@ class Book:
         raise ImportFileError(
             filename, place,
             f"account {identification} is not one of the association's accounts "
-            f"(the IBANs in {self.filename} are: {known}); add it to an open directive as iban: metadata")
+            f"(the IBANs in {self.filename} are: {known}); add it to an open directive as iban: metadata"
+            + ("" if ibans.is_iban(wanted) else ", or as rekeningnummer: for an account the bank names without IBAN"))
 
 
 def structural_errors(errors: list) -> list:
@@ -95,12 +98,15 @@ def load_book(filename: str) -> Book:
         raise ImportFileError(filename, None, f"the book has errors; run bean-check first: {first}")
     own = []
     for entry in entries:
-        if not isinstance(entry, data.Open) or "iban" not in entry.meta:
+        if not isinstance(entry, data.Open) or not ({"iban", "rekeningnummer"} & entry.meta.keys()):
             continue
-        iban = ibans.normalise(str(entry.meta["iban"]))
+        key = "iban" if "iban" in entry.meta else "rekeningnummer"
+        iban = ibans.normalise(str(entry.meta[key]))
         place = f"line {entry.meta.get('lineno')}"
         where = entry.meta.get("filename", filename)
-        if not ibans.is_iban(iban):
+        if key == "rekeningnummer" and not iban:
+            raise ImportFileError(where, place, f"rekeningnummer: of {entry.account} is empty")
+        if key == "iban" and not ibans.is_iban(iban):
             raise ImportFileError(
                 where, place, f"iban: {entry.meta['iban']!r} of {entry.account} does not look like an IBAN"
             )

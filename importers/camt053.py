@@ -42,24 +42,33 @@ class Camt053Importer(BankImporter):
     def sniff(self, filepath: str) -> bool:
         with open(filepath, "rb") as file:
             head = file.read(4096)
-        return _NAMESPACE.search(head) is not None
+        return is_camt053(head)
 
     def parse(self, filepath: str) -> list[Statement]:
-        raw = read_bytes(filepath)
-        try:
-            root = ET.fromstring(raw)
-        except ParseError as exc:
-            line, column = exc.position
-            reason = str(exc).split(":")[0]
-            raise ImportFileError(
-                filepath, f"line {line}", f"the XML is broken or truncated ({reason}, column {column + 1})"
-            ) from None
-        except DefusedXmlException as exc:
-            raise ImportFileError(filepath, None, f"refused XML construct: {exc}") from None
-        match = re.fullmatch(r"\{(urn:iso:std:iso:20022:tech:xsd:camt\.053\.001\.0[2-8])\}Document", root.tag)
-        if not match:
-            raise ImportFileError(filepath, "Document", f"not a camt.053.001.02-08 document (root {root.tag})")
-        return _Reader(filepath, match.group(1)).statements(root)
+        return parse_document(filepath, read_bytes(filepath))
+
+
+def is_camt053(head: bytes) -> bool:
+    """True if the first bytes of a document declare a camt.053.001.02-08 namespace."""
+    return _NAMESPACE.search(head) is not None
+
+
+def parse_document(filepath: str, raw: bytes) -> list[Statement]:
+    """The statements of one camt.053 document (the bytes of `filepath`, or of a member of it)."""
+    try:
+        root = ET.fromstring(raw)
+    except ParseError as exc:
+        line, column = exc.position
+        reason = str(exc).split(":")[0]
+        raise ImportFileError(
+            filepath, f"line {line}", f"the XML is broken or truncated ({reason}, column {column + 1})"
+        ) from None
+    except DefusedXmlException as exc:
+        raise ImportFileError(filepath, None, f"refused XML construct: {exc}") from None
+    match = re.fullmatch(r"\{(urn:iso:std:iso:20022:tech:xsd:camt\.053\.001\.0[2-8])\}Document", root.tag)
+    if not match:
+        raise ImportFileError(filepath, "Document", f"not a camt.053.001.02-08 document (root {root.tag})")
+    return _Reader(filepath, match.group(1)).statements(root)
 
 
 class _Reader:

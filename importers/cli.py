@@ -31,22 +31,43 @@ from beangulp import identify as beangulp_identify
 from beangulp.extract import DUPLICATE
 from beangulp.identify import FILE_TOO_LARGE_THRESHOLD
 
+from importers.abnamro_tab import AbnAmroTabImporter
+from importers.abnamro_zip import AbnAmroCamtZipImporter
 from importers.base import SUSPENSE
 from importers.book import Book, load_book
+from importers.bunq_csv import BunqCsvImporter
 from importers.camt053 import Camt053Importer
 from importers.check import check_with_book
 from importers.errors import ImportFileError
 from importers.ing_csv import IngCsvImporter
+from importers.ing_savings_csv import IngSavingsCsvImporter
+from importers.knab_csv import KnabCsvImporter
 from importers.mt940 import Mt940Importer
+from importers.rabobank_business_csv import RabobankBusinessCsvImporter
 from importers.rabobank_csv import RabobankCsvImporter
 from importers.rules import load_rules
+from importers.triodos_csv import TriodosCsvImporter
+from importers.volksbank_csv import VolksbankCsvImporter
 
 DEFAULT_RULES = path.join(path.dirname(path.abspath(__file__)), "regels.txt")
 PROG = "python -m importers"
 
 
 def make_importers(book: Book, rules) -> list:
-    return [cls(book, rules) for cls in (Camt053Importer, Mt940Importer, IngCsvImporter, RabobankCsvImporter)]
+    return [cls(book, rules) for cls in (
+        Camt053Importer,
+        Mt940Importer,
+        IngCsvImporter,
+        RabobankCsvImporter,
+        AbnAmroCamtZipImporter,
+        AbnAmroTabImporter,
+        VolksbankCsvImporter,
+        KnabCsvImporter,
+        BunqCsvImporter,
+        RabobankBusinessCsvImporter,
+        IngSavingsCsvImporter,
+        TriodosCsvImporter,
+    )]
 
 
 def main(argv: list[str] | None = None) -> int:

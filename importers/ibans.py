@@ -41,3 +41,20 @@ def domestic_digits(text: str) -> str | None:
     if re.fullmatch(r"[0-9]{1,10}", value):
         return value.zfill(10)
     return None
+
+
+def dutch_iban(bank_code: str, number: str) -> str:
+    """The Dutch IBAN of an old account number at a bank: NL, check digits, bank code, ten digits.
+
+    `dutch_iban("ABNA", "417164300")` is `NL91ABNA0417164300` (ISO 13616 check digits, mod 97).
+    """
+    bban = bank_code.upper() + number.zfill(10)
+    digits = "".join(str(int(char, 36)) for char in bban + "NL00")
+    return f"NL{98 - int(digits) % 97:02d}{bban}"
+
+
+def has_valid_check_digits(iban: str) -> bool:
+    """True if the IBAN's check digits are right (ISO 13616, mod 97)."""
+    value = normalise(iban)
+    digits = "".join(str(int(char, 36)) for char in value[4:] + value[:4])
+    return is_iban(value) and int(digits) % 97 == 1

@@ -42,16 +42,7 @@ class RabobankCsvImporter(BankImporter):
 
     def _header(self, filepath: str):
         """(column names, delimiter, encoding) if the file starts with a Rabobank header."""
-        line = csvbank.header_line(filepath)
-        for encoding in ("utf-8", "cp1252"):
-            try:
-                split = csvbank.split_header(line.decode(encoding))
-            except UnicodeDecodeError:
-                continue
-            if split and split[0] in (DUTCH, ENGLISH):
-                # An ASCII header (English) says nothing about the encoding: UTF-8.
-                return split[0], split[1], encoding
-        return None
+        return csvbank.find_header(filepath, lambda names: names in (DUTCH, ENGLISH), ("utf-8", "cp1252"))
 
     def sniff(self, filepath: str) -> bool:
         return self._header(filepath) is not None

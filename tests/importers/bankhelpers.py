@@ -27,17 +27,31 @@ SYNTHETIC_ACCOUNTS = {
     "Activa:Bank:Ing": "NL19INGB0006000001",
     "Activa:Bank:Rabo": "NL38RABO0300000001",
 }
+# The accounts of the synthetic files of the other Dutch formats (tests/data/bank/synthetic/<bank>/).
+FORMAT_ACCOUNTS = {
+    **SYNTHETIC_ACCOUNTS,
+    "Activa:Bank:Asn": "NL73ASNB8812345670",
+    "Activa:Bank:Knab": "NL07KNAB0255123456",
+    "Activa:Bank:Bunq": "NL31BUNQ2291234567",
+    "Activa:Bank:RaboZakelijk": "NL81RABO0312345678",
+    "Activa:Bank:Triodos": "NL63TRIO0212345678",
+}
+# An account that the bank's export names without an IBAN: found by rekeningnummer: metadata.
+FORMAT_NUMBERS = {"Activa:Bank:IngSpaar": "K 444-12345"}
 OTHER_ACCOUNTS = ["Passiva:NogTeRubriceren", "Vermogen:Openingsbalans", "Inkomsten:Contributies",
                   "Inkomsten:Sponsoring", "Uitgaven:Bankkosten", "Uitgaven:Drukwerk"]
 
 
 def book_text(accounts: dict[str, str], openings: list[tuple[str, str, str]] = (),
-              include: str | None = "te-controleren.beancount") -> str:
-    """An actual book: `accounts` (account -> IBAN) opened with iban: metadata, the other
-    accounts, an opening balance transaction per (date, account, amount)."""
+              include: str | None = "te-controleren.beancount", numbers: dict[str, str] | None = None) -> str:
+    """An actual book: `accounts` (account -> IBAN) opened with iban: metadata, `numbers`
+    (account -> rekeningnummer) with rekeningnummer: metadata, the other accounts, an
+    opening balance transaction per (date, account, amount)."""
     lines = [OPTIONS]
     for account, iban in accounts.items():
         lines.append(f'2000-01-01 open {account} EUR\n  iban: "{iban}"\n')
+    for account, number in (numbers or {}).items():
+        lines.append(f'2000-01-01 open {account} EUR\n  rekeningnummer: "{number}"\n')
     lines.extend(f"2000-01-01 open {account} EUR\n" for account in OTHER_ACCOUNTS)
     for date, account, amount in openings:
         lines.append(f'{date} * "Beginsaldo"\n  {account}  {amount} EUR\n  Vermogen:Openingsbalans\n')
@@ -46,10 +60,10 @@ def book_text(accounts: dict[str, str], openings: list[tuple[str, str, str]] = (
     return "\n".join(lines)
 
 
-def make_book(directory: Path, accounts, openings=(), rules: str = "") -> Path:
+def make_book(directory: Path, accounts, openings=(), rules: str = "", numbers=None) -> Path:
     """Write book.beancount (including te-controleren.beancount, with its options) and regels.txt."""
     book = directory / "book.beancount"
-    book.write_text(book_text(accounts, openings), encoding="utf-8")
+    book.write_text(book_text(accounts, openings, numbers=numbers), encoding="utf-8")
     (directory / "te-controleren.beancount").write_text(OPTIONS, encoding="utf-8")
     (directory / "regels.txt").write_text(rules, encoding="utf-8")
     return book

@@ -14,13 +14,21 @@ from pathlib import Path
 import pytest
 from beangulp import testing
 
-from bankhelpers import SAMPLES, SYNTHETIC, SYNTHETIC_ACCOUNTS, book_text
+from bankhelpers import FORMAT_ACCOUNTS, FORMAT_NUMBERS, SAMPLES, SYNTHETIC, SYNTHETIC_ACCOUNTS, book_text
+from importers.abnamro_tab import AbnAmroTabImporter
+from importers.abnamro_zip import AbnAmroCamtZipImporter
 from importers.book import load_book
+from importers.bunq_csv import BunqCsvImporter
 from importers.camt053 import Camt053Importer
 from importers.ing_csv import IngCsvImporter
+from importers.ing_savings_csv import IngSavingsCsvImporter
+from importers.knab_csv import KnabCsvImporter
 from importers.mt940 import Mt940Importer
+from importers.rabobank_business_csv import RabobankBusinessCsvImporter
 from importers.rabobank_csv import RabobankCsvImporter
 from importers.rules import parse_rules
+from importers.triodos_csv import TriodosCsvImporter
+from importers.volksbank_csv import VolksbankCsvImporter
 
 SAMPLE_ACCOUNTS = {"Activa:Bank:Zzp": "NL14SNSB0012345678", "Activa:Bank:Spaar": "NL78SNSB0022446688",
                    "Activa:Bank:Rabo": "NL71RABO0123456789"}
@@ -42,12 +50,20 @@ CASES = [
     (RabobankCsvImporter, SYNTHETIC / "rabobank-2022-01.nl.csv", SYNTHETIC_ACCOUNTS),
     (RabobankCsvImporter, SYNTHETIC / "rabobank-2022-01-02.nl-cp1252.csv", SYNTHETIC_ACCOUNTS),
     (RabobankCsvImporter, SYNTHETIC / "rabobank-2022-03.en.csv", SYNTHETIC_ACCOUNTS),
+    (AbnAmroCamtZipImporter, SYNTHETIC / "abnamro" / "camt053-2022-03-04.zip", FORMAT_ACCOUNTS),
+    (AbnAmroTabImporter, SYNTHETIC / "abnamro" / "TXT220930101500.TAB", FORMAT_ACCOUNTS),
+    (VolksbankCsvImporter, SYNTHETIC / "asn" / "asn-2022-10.csv", FORMAT_ACCOUNTS),
+    (KnabCsvImporter, SYNTHETIC / "knab" / "knab-2022-11.csv", FORMAT_ACCOUNTS),
+    (BunqCsvImporter, SYNTHETIC / "bunq" / "bunq-2022-12.csv", FORMAT_ACCOUNTS),
+    (RabobankBusinessCsvImporter, SYNTHETIC / "rabobank-zakelijk" / "rabo-zakelijk-2022-07.csv", FORMAT_ACCOUNTS),
+    (IngSavingsCsvImporter, SYNTHETIC / "ing-spaar" / "ing-spaar-2022-06.csv", FORMAT_ACCOUNTS),
+    (TriodosCsvImporter, SYNTHETIC / "triodos" / "triodos-2022-08.csv", FORMAT_ACCOUNTS),
 ]
 
 
 def importer_for(cls, accounts, tmp_path: Path):
     book_file = tmp_path / "book.beancount"
-    book_file.write_text(book_text(accounts, include=None), encoding="utf-8")
+    book_file.write_text(book_text(accounts, include=None, numbers=FORMAT_NUMBERS), encoding="utf-8")
     book = load_book(str(book_file))
     return cls(book, parse_rules("regels.txt", RULES, book.open_accounts))
 
