@@ -235,6 +235,7 @@ def jaarrekening(books: YearBooks, query_dir: Path = QUERY_DIR) -> Jaarrekening:
                  f"Baten voor het fonds in {year}: {format_euro(fund.income, 2)}",
                  f"Lasten ten laste van het fonds in {year}: {format_euro(fund.spending, 2)}",
                  f"Stand 31 december {year}: {format_euro(fund.closing, 2)}",
+                 *_fund_plan(lines, budget.entries, fund.account, year),
                  *_fund_lines(budget.entries, fund.account)]
         fund_lines.append(BalanceLine(fund.label, fund.closing, fund.account, notes.add(fund.label, fund.account, items)))
     liabilities = [balance_line(a, -balances[a]) for a in balances if kinds[a] is Kind.LIABILITY]
@@ -306,9 +307,24 @@ def _fund_name(label: str) -> str:
     return label if "fonds" in label.lower() else f"bestemmingsfonds {label}"
 
 
+def _fund_plan(lines: Mapping[str, BudgetLine], entries: list, fund: str, year: int) -> list[str]:
+    """What the budget planned for the fund: the budget of the lines that feed it and spend from it."""
+    members = [line for line in lines.values() if line.account in _fund_accounts(entries, fund)]
+    if not members:
+        return []
+    income = _sum(line.total for line in members if line.income)
+    spending = _sum(line.total for line in members if not line.income)
+    return [(f"Begroot voor {year}: baten {format_euro(income, 2)}, lasten {format_euro(spending, 2)}, "
+            f"toevoeging aan het fonds {format_euro(income - spending, 2)}")]
+
+
+def _fund_accounts(entries: list, fund: str) -> set[str]:
+    return {entry.account for entry in entries if isinstance(entry, data.Open) and entry.meta.get("fonds") == fund}
+
+
 def _fund_lines(entries: list, fund: str) -> list[str]:
     """Which budget lines feed or spend from the fund (their `fonds:` metadata)."""
-    lines = sorted({entry.account for entry in entries if isinstance(entry, data.Open) and entry.meta.get("fonds") == fund})
+    lines = sorted(_fund_accounts(entries, fund))
     return [f"Regels van het fonds: {', '.join(lines)}"] if lines else []
 
 

@@ -143,3 +143,13 @@ def test_a_year_other_than_the_books_is_refused(tmp_path):
     done = subprocess.run(["make", "-s", "jaarrekening", "JAAR=2021", f"ACTUAL={ledger}/boekhouding-2022.beancount",
                            f"JAARREKENING={tmp_path}/jr.html"], cwd=REPO, capture_output=True, text=True, timeout=300, check=False)
     assert done.returncode != 0 and "not of 2021" in done.stderr and not (tmp_path / "jr.html").exists()
+
+
+def test_the_funds_note_shows_what_the_budget_planned_for_it(built):
+    ledger, _, text = built
+    budget = {row["rekening"]: Decimal(row["totaal"])
+              for row in bean_query(ledger / "begroting-2022.beancount", REPO / "queries" / "begrotingstabel.bql")}
+    income = budget["Inkomsten:GerichteSponsoring:CrowdfundingRechtzaak"]
+    spending = budget["Uitgaven:RechtzaakTegenDeStaat"] + budget["Uitgaven:Crowdfunding"]
+    assert (f"Begroot voor 2022: baten {euro(income)}, lasten {euro(spending)}, "
+            f"toevoeging aan het fonds {euro(income - spending)}") in " ".join(text.split())

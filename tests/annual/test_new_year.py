@@ -5,6 +5,7 @@ byte-identical, and a year that exists already is refused with nothing overwritt
 from __future__ import annotations
 
 import hashlib
+import re
 import subprocess
 import sys
 from decimal import Decimal
@@ -181,3 +182,27 @@ def test_fava_serves_the_new_year_with_its_pages(started):
             assert r.status == 200 and 'class="fout"' not in html, html[-2000:]
     finally:
         stop(proc)
+
+
+def test_make_import_reads_a_2023_statement_into_the_2023_book_continuing_its_opening_balance(started):
+    """A camt.053 of March 2023 whose opening balance is the bank's closing balance of 2022 (by query)."""
+    ledger, _, _, target = started
+    closing = sum((Decimal(row["bedrag"]) for row in bean_query(ledger / "boekhouding-2022.beancount",
+                                                                REPO / "queries" / "balans.bql")
+                   if row["rekening"] == "Activa:Bank:Betaalrekening"), ZERO)
+    sample = (REPO / "tests" / "data" / "bank" / "synthetic" / "abn-2022-03.camt053.xml").read_text(encoding="utf-8")
+    opening_2022, closing_2022 = (Decimal(v) for v in re.findall(r"<Cd>(?:OPBD|CLBD)</Cd></CdOrPrtry></Tp>\s*"
+                                                                  r'<Amt Ccy="EUR">([\d.]+)</Amt>', sample))
+    statement = sample.replace("2022", "2023").replace(f">{opening_2022}<", f">{closing}<").replace(
+        f">{closing_2022}<", f">{closing + closing_2022 - opening_2022}<")
+    downloads = target / "bank-2023"
+    downloads.mkdir()
+    (downloads / "abn-2023-03.camt053.xml").write_text(statement, encoding="utf-8")
+    before = fingerprint(ledger)
+    done = make("import", "JAAR=2023", f"DOWNLOADS={downloads}", ledger=ledger)
+    assert done.returncode == 0, done.stderr
+    after = fingerprint(ledger)
+    assert [name for name in after if after[name] != before.get(name)] == ["boekhouding-2023/te-controleren.beancount"]
+    review = (ledger / "boekhouding-2023" / "te-controleren.beancount").read_text(encoding="utf-8")
+    assert "2023-03-21 balance Activa:Bank:Betaalrekening" in review
+    assert make("check", "JAAR=2023", ledger=ledger).returncode == 0
