@@ -274,9 +274,10 @@ def count_without_budgets(entries):
 
 
 def assert_one_config_error(tmp_path, config, message):
+    """One error, located at the book's `plugin "plugins.budget_guard"` line, every entry kept."""
     good, _, _, _, _ = load(tmp_path)
-    entries, errors, book, _, _ = load(tmp_path, config=config)
-    assert errors == [(book, 0, message)]
+    entries, errors, book, text, _ = load(tmp_path, config=config)
+    assert errors == [(book, line_of(text, 'plugin "plugins.budget_guard"'), message)]
     assert len(entries) == count_without_budgets(good)
 
 
@@ -299,7 +300,70 @@ def test_tolerance_that_is_not_a_number(tmp_path):
 
 def test_negative_tolerance(tmp_path):
     assert_one_config_error(tmp_path, "{'budget': 'begroting.beancount', 'tolerance_percent': -5}",
-                            "plugins.budget_guard: option 'tolerance_percent' must not be negative, not -5")
+                            "plugins.budget_guard: option 'tolerance_percent' must be a finite number of at least 0, not -5")
+
+
+def test_tolerance_that_is_infinite_or_not_a_number(tmp_path):
+    for value, shown in (("1e400", "inf"), ("-1", "-1"), ("float('nan')", None)):
+        if shown is None:  # literal_eval cannot spell nan: it is refused as not a literal
+            continue
+        assert_one_config_error(tmp_path, f"{{'budget': 'begroting.beancount', 'tolerance': {value}}}",
+                                f"plugins.budget_guard: option 'tolerance' must be a finite number of at least 0, "
+                                f"not {shown}")
+
+
+def test_budget_path_leaving_the_repository_is_refused(tmp_path):
+    (tmp_path / "pyproject.toml").write_text("")  # the repository: tmp_path
+    escape = "../" * len(tmp_path.parts) + "etc/passwd"
+    assert_one_config_error(tmp_path, f"{{'budget': '{escape}'}}",
+                            f"plugins.budget_guard: option 'budget': path '{escape}' leads outside the "
+                            f"repository {tmp_path} (to /etc/passwd)")
+    _, _, _, _, options = load(tmp_path, config=f"{{'budget': '{escape}'}}")
+    assert "/etc/passwd" not in options["include"]  # never one of the sources Fava serves
+
+
+def test_budget_path_through_a_symlink_out_of_the_repository_is_refused(tmp_path):
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    (repo / "pyproject.toml").write_text("")
+    outside = tmp_path / "elders"
+    outside.mkdir()
+    (outside / "begroting.beancount").write_text(BUDGET)
+    (repo / "link.beancount").symlink_to(outside / "begroting.beancount")
+    book = repo / "boekhouding.beancount"
+    text = ACTUAL.replace("{config}", "{'budget': 'link.beancount'}")
+    book.write_text(text)
+    _, errors, _ = loader.load_file(str(book))
+    assert [(e.source["filename"], e.source["lineno"], e.message) for e in errors] == [
+        (str(book), line_of(text, "plugin"), f"plugins.budget_guard: option 'budget': path 'link.beancount' leads "
+                                             f"outside the repository {repo} (to {outside / 'begroting.beancount'})")]
+
+
+def test_spending_in_another_currency_on_a_budget_line_is_an_error(tmp_path):
+    extra = '\n2022-03-01 * "Festival in dollars"\n  Uitgaven:Festival  50000 USD\n  Activa:Bank  -50000 USD\n'
+    _, errors, book, text, _ = load(tmp_path, extra.replace("Activa:Bank  -50000 USD", "Activa:Bank2"),
+                                     config=CONFIG)
+    assert (book, line_of(text, "Festival in dollars"),
+            "posting of 50000 USD to Uitgaven:Festival: the budget of this line is in EUR, so this amount counts "
+            "nowhere; book it in EUR (the foreign amount as a price: @)") in errors
+
+
+def test_approval_with_a_blank_decision_approves_nothing(tmp_path):
+    extra = FESTIVAL.replace('"Catering festival"', '"Catering festival"\n  bestuursbesluit: " "')
+    _, errors, book, text, _ = load(tmp_path, extra)
+    assert (book, line_of(text, "Catering festival"),
+            "bestuursbesluit: is blank (' '): an approval must name the board decision, e.g. "
+            'bestuursbesluit: "Bestuursbesluit 2022-07"') in errors
+    assert any(FESTIVAL_OVERRUN in message for _, _, message in errors)  # still over budget
+
+
+def test_approval_entry_with_a_blank_decision_is_an_error(tmp_path):
+    extra = FESTIVAL + '\n2022-07-12 custom "overschrijding-goedgekeurd" Uitgaven:Festival 2000 EUR " "\n'
+    _, errors, book, text, _ = load(tmp_path, extra)
+    assert (book, line_of(text, "overschrijding-goedgekeurd"),
+            'approval must name the board decision; expected: 2022-07-12 custom "overschrijding-goedgekeurd" '
+            'ACCOUNT AMOUNT EUR "DECISION"') in errors
+    assert any(FESTIVAL_OVERRUN in message for _, _, message in errors)
 
 
 def test_per_quarter_that_is_not_true_or_false(tmp_path):
