@@ -27,7 +27,7 @@ from typing import Any
 
 from beancount.core import data
 
-from plugins.budget_model import BudgetLine, ModelError, Policy, budget_lines
+from plugins.budget_model import BudgetLine, ModelError, Policy, budget_entries, budget_lines, quarter_tags
 from plugins.config import ConfigError, contained_path, finite_non_negative, parse_config, plugin_source
 
 GUARD = "plugins.budget_guard"
@@ -173,8 +173,14 @@ def load_budget_book(filename: str) -> BudgetBook:
 
 
 def budget_book_of(entries: list, errors: list, options: dict, filename: str) -> BudgetBook:
-    """A BudgetBook of entries already loaded (a book that is its own budget, as on Fava's page)."""
-    lines, year = budget_lines(entries, options)
+    """A BudgetBook of entries already loaded (a book that is its own budget, as on Fava's page).
+
+    A book none of whose income or expense transactions carries a quarter tag (#Q1..#Q4)
+    is an actual book, not a budget: it has no budget lines.
+    """
+    income, expenses = options.get("name_income", "Inkomsten"), options.get("name_expenses", "Uitgaven")
+    tagged = any(quarter_tags(entry.tags) for entry in budget_entries(entries, income, expenses))
+    lines, year = budget_lines(entries, options) if tagged else ({}, 0)
     errors = list(errors)
     if not lines:
         errors.append(ModelError(data.new_metadata(filename, 0), f"budget book {filename} has no budget entries",

@@ -128,7 +128,9 @@ class BudgetLine:
     committed: for income True when every budget entry of the line is #toegezegd,
     False when any is #niet-toegezegd (or carries no commitment tag); None for expenses.
     committed_by_quarter: for income, the same per quarter that has a budget entry.
-    Treat instances as read-only: load_budget shares them between callers.
+    committed_amounts / uncommitted_amounts: for income, the budget of its #toegezegd
+    entries and of its other entries per quarter (only quarters that have such entries).
+    Treat instances as read-only: plugins.budget_book shares them between callers.
     """
 
     account: str
@@ -139,6 +141,8 @@ class BudgetLine:
     quarters: dict[int, Decimal]
     committed: bool | None
     committed_by_quarter: dict[int, bool] = field(default_factory=dict)
+    committed_amounts: dict[int, Decimal] = field(default_factory=dict)
+    uncommitted_amounts: dict[int, Decimal] = field(default_factory=dict)
 
     @property
     def total(self) -> Decimal:
@@ -171,6 +175,7 @@ def budget_lines(entries: list, options_map: Mapping | None = None) -> tuple[dic
     opens = {entry.account: entry for entry in entries if isinstance(entry, data.Open)}
     amounts: dict[str, dict[int, Decimal]] = {}
     commitment: dict[str, dict[int, bool]] = {}
+    split: dict[tuple[str, bool], dict[int, Decimal]] = {}
     year = 0
     for entry in budget_entries(entries, income_root, expenses_root):
         year = year or entry.date.year
@@ -181,11 +186,15 @@ def budget_lines(entries: list, options_map: Mapping | None = None) -> tuple[dic
             if not is_budget_account(posting.account, income_root, expenses_root):
                 continue
             quarters = amounts.setdefault(posting.account, _zero_quarters())
+            number = ZERO
             if posting.units is not None and posting.units.currency == CURRENCY:
-                quarters[quarter] += natural_amount(posting.account, posting.units.number, income_root)
+                number = natural_amount(posting.account, posting.units.number, income_root)
+                quarters[quarter] += number
             if is_income(posting.account, income_root):
                 by_quarter = commitment.setdefault(posting.account, {})
                 by_quarter[quarter] = by_quarter.get(quarter, True) and committed
+                part = split.setdefault((posting.account, committed), {})
+                part[quarter] = part.get(quarter, ZERO) + number
 
     lines = []
     for account, quarters in amounts.items():
@@ -202,6 +211,8 @@ def budget_lines(entries: list, options_map: Mapping | None = None) -> tuple[dic
                 quarters=quarters,
                 committed=all(by_quarter.values()) if income else None,
                 committed_by_quarter=dict(sorted(by_quarter.items())),
+                committed_amounts=dict(sorted(split.get((account, True), {}).items())),
+                uncommitted_amounts=dict(sorted(split.get((account, False), {}).items())),
             )
         )
     lines.sort(key=lambda line: (line.order, line.account))
@@ -607,7 +618,7 @@ class OverdueIncome:
 
     account: str
     label: str
-    last_quarter: int
+    last_quarter: int  # the last ended quarter with committed budget (else the last ended quarter)
     committed_expected: Decimal
     uncommitted_expected: Decimal
     received: Decimal
@@ -629,7 +640,9 @@ def overdue_income(
         uncommitted = sum((line.quarters[q] for q in ended if not line.committed_by_quarter.get(q, False)), ZERO)
         committed_missing = max(committed - received, ZERO)
         uncommitted_missing = max(uncommitted - max(received - committed, ZERO), ZERO)
-        found.append(OverdueIncome(line.account, line.label, max(ended), committed, uncommitted, received,
+        committed_ended = [q for q in ended if line.committed_by_quarter.get(q, False)]
+        found.append(OverdueIncome(line.account, line.label, max(committed_ended or ended), committed, uncommitted,
+                                   received,
                                    committed_missing, uncommitted_missing))
     return found
 

@@ -118,9 +118,18 @@ def contained_path(options_map, relative):
         return resolved, ""
     root = repository_of(ledger)
     real = path.realpath(resolved)
-    if real != root and not real.startswith(root.rstrip(path.sep) + path.sep):
+    if not any(_inside(real, folder) for folder in (root, PROJECT)):
         return resolved, f"path {relative!r} leads outside the repository {root} (to {real})"
     return resolved, ""
+
+
+# This project's own repository: its ledger/ and queries/ may serve a book kept elsewhere
+# (the benchmark's generated books).
+PROJECT = path.dirname(path.dirname(path.realpath(__file__)))
+
+
+def _inside(filename, folder):
+    return filename == folder or filename.startswith(folder.rstrip(path.sep) + path.sep)
 
 
 def finite_non_negative(value):

@@ -8,7 +8,7 @@ from decimal import Decimal as D
 
 from beancount import loader
 
-from plugins import budget_model
+from plugins import budget_book, budget_model
 from plugins.budget_model import Approval, actuals_by_quarter, budget_lines, find_overruns, read_approvals
 
 BUDGET = """
@@ -150,19 +150,20 @@ def test_load_budget_caches_on_mtime_of_every_file(tmp_path):
     book.write_text(head + 'include "posten.beancount"\n')
     posten.write_text('option "name_assets" "Activa"\noption "name_income" "Inkomsten"\n'
                       'option "name_expenses" "Uitgaven"\n2022-01-01 * "contributies"' + body)
-    first = budget_model.load_budget(str(book))
-    assert first[1] == 2022 and first[2] == [] and len(first[0]) == 4
-    assert budget_model.load_budget(str(book)) is first
+    first = budget_book.load_budget_book(str(book))
+    assert first.year == 2022 and first.errors == [] and len(first.lines) == 4
+    assert set(first.files) == {str(book), str(posten)}
+    assert budget_book.load_budget_book(str(book)) is first
     # An edit of an included file (new mtime) is seen.
     posten.write_text(posten.read_text().replace("-6000 EUR", "-6500 EUR"))
     later = time.time() + 5
     os.utime(posten, (later, later))
-    second = budget_model.load_budget(str(book))
+    second = budget_book.load_budget_book(str(book))
     assert second is not first
-    assert second[0]["Inkomsten:Contributies"].quarters[1] == D(6500)
+    assert second.lines["Inkomsten:Contributies"].quarters[1] == D(6500)
 
 
 def test_load_budget_missing_file(tmp_path):
-    lines, year, errors = budget_model.load_budget(str(tmp_path / "geen.beancount"))
-    assert (lines, year) == ({}, 0)
-    assert [e.message for e in errors] == [f"budget book not found: {tmp_path / 'geen.beancount'}"]
+    book = budget_book.load_budget_book(str(tmp_path / "geen.beancount"))
+    assert (book.lines, book.year) == ({}, 0)
+    assert [e.message for e in book.errors] == [f"budget book not found: {tmp_path / 'geen.beancount'}"]
