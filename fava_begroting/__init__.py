@@ -20,6 +20,7 @@ filtered to its account and period. It is read-only: no endpoint changes anythin
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from os import path
 from typing import TYPE_CHECKING, Any
 
@@ -60,8 +61,8 @@ class Begroting(FavaExtensionBase):
         # The page, keyed on the book's entries (by identity: Fava replaces the list on every
         # reload, and holding it here keeps its id from being reused) and on the budget book
         # (plugins.budget_book caches it on its files' stamps and returns the same object).
-        self._page: tuple[list, tuple, Page] | None = None
-        self._own: tuple[list, BudgetBook] | None = None  # this book as its own budget
+        self._page: tuple[Sequence, tuple, Page] | None = None
+        self._own: tuple[Sequence, BudgetBook] | None = None  # this book as its own budget
 
     # The configuration is read again from the book on every page (budget_setting), so an
     # edited guard or fava-extension line counts after Fava's reload, like every other line.
@@ -73,9 +74,9 @@ class Begroting(FavaExtensionBase):
         setting, errors = budget_setting(ledger.all_entries, ledger.options)
         if errors:
             source = errors[0].source or {}
-            return Page(title, "fout", errors=[
+            return Page(title, "fout", errors=[(
                 f"De begroting kan niet worden gevonden: {source.get('filename')}:{source.get('lineno')}: "
-                f"{errors[0].message}"])
+                f"{errors[0].message}")])
         own = setting is None or path.abspath(setting.path) == path.abspath(ledger.beancount_file_path)
         if own:
             if self._own is None or self._own[0] is not ledger.all_entries:
@@ -86,16 +87,16 @@ class Begroting(FavaExtensionBase):
             assert setting is not None
             book = load_budget_book(setting.path)
             if book.errors:
-                return Page(title, "fout", errors=[
+                return Page(title, "fout", errors=[(
                     f"De begroting kan niet worden geladen: {setting.path}: "
-                    f"{first_and_more(book.errors)} (bean-check {setting.path})"])
+                    f"{first_and_more(book.errors)} (bean-check {setting.path})")])
         if not book.lines:
             where = "Dit boek" if own else f"De begroting ({book.filename})"
             hint = (" Staat dit boek naast een begroting, noem die dan in de regel "
                     "plugin \"plugins.budget_guard\" \"{'budget': '…'}\".") if own else ""
-            return Page(title, "fout", errors=[
+            return Page(title, "fout", errors=[(
                 f"{where} bevat geen begrotingsposten (transacties op inkomsten- en uitgavenrekeningen "
-                f"met een kwartaaltag #Q1..#Q4), dus er is geen begroting om te tonen.{hint}"])
+                f"met een kwartaaltag #Q1..#Q4), dus er is geen begroting om te tonen.{hint}")])
         budget_slug = g.beancount_file_slug if own else _slugs().get(path.abspath(book.filename))
         key = (id(book), request.script_root, g.beancount_file_slug, budget_slug, setting)
         cached = self._page

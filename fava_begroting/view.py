@@ -22,7 +22,8 @@ from report.variance_model import Figures, Mark, Quarter, QuarterStatus, Varianc
 from report.variance_notes import unreviewed_text
 
 MISSING = "—"
-STATUS = {QuarterStatus.CLOSED: "afgesloten", QuarterStatus.INCOMPLETE: "onvolledig: nog te controleren",
+STATUS: dict[str, str] = {QuarterStatus.CLOSED: "afgesloten",
+          QuarterStatus.INCOMPLETE: "onvolledig: nog te controleren",
           QuarterStatus.RUNNING: "loopt nog", QuarterStatus.NOT_STARTED: "nog niet begonnen"}
 
 

@@ -19,7 +19,7 @@ negative. Every problem is a located error (the `plugin` line), never an excepti
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from os import path
@@ -61,7 +61,7 @@ class BudgetBook:
     files: tuple[str, ...]
 
 
-def guard_setting(options_map: dict) -> tuple[BudgetSetting | None, list]:
+def guard_setting(options_map: Mapping[str, Any]) -> tuple[BudgetSetting | None, list]:
     """The guard line's budget book and policy; (None, []) when the book has no guard line.
 
     A bad configuration (unknown option, a tolerance that is not a finite non-negative
@@ -73,7 +73,7 @@ def guard_setting(options_map: dict) -> tuple[BudgetSetting | None, list]:
     return None, []
 
 
-def parse_guard_config(config_str: str | None, options_map: dict) -> tuple[BudgetSetting | None, list]:
+def parse_guard_config(config_str: str | None, options_map: Mapping[str, Any]) -> tuple[BudgetSetting | None, list]:
     """The guard's configuration string as a BudgetSetting, or (None, [a located ConfigError])."""
     config, errors = parse_config(config_str, GUARD, options_map, GUARD_OPTIONS, GUARD_DEFAULTS)
     if errors:
@@ -94,7 +94,7 @@ def parse_guard_config(config_str: str | None, options_map: dict) -> tuple[Budge
     return BudgetSetting(budget_path, config["budget"], policy, source), []
 
 
-def budget_setting(entries: Iterable, options_map: dict) -> tuple[BudgetSetting | None, list]:
+def budget_setting(entries: Iterable, options_map: Mapping[str, Any]) -> tuple[BudgetSetting | None, list]:
     """The budget book a book follows: the extension line's `budget` if it names one, else the guard's.
 
     (None, []) when the book names none: it is its own budget (the budget book itself).
@@ -119,7 +119,7 @@ def budget_setting(entries: Iterable, options_map: dict) -> tuple[BudgetSetting 
     return guard, []
 
 
-def _located(error: ConfigError, options_map: dict) -> ConfigError:
+def _located(error: ConfigError, options_map: Mapping[str, Any]) -> ConfigError:
     return error._replace(source=plugin_source(options_map, GUARD))
 
 
@@ -132,7 +132,7 @@ _LOADING: set[str] = set()
 
 def stamp(filenames: Iterable[str]) -> tuple:
     """(file, modification time, size) of each file; None, None for a file that is gone."""
-    found = []
+    found: list[tuple[str, int | None, int | None]] = []
     for filename in sorted(filenames):
         try:
             stat = os.stat(filename)
@@ -172,7 +172,7 @@ def load_budget_book(filename: str) -> BudgetBook:
     return book
 
 
-def budget_book_of(entries: list, errors: list, options: dict, filename: str) -> BudgetBook:
+def budget_book_of(entries: Sequence, errors: list, options: Mapping[str, Any], filename: str) -> BudgetBook:
     """A BudgetBook of entries already loaded (a book that is its own budget, as on Fava's page).
 
     A book none of whose income or expense transactions carries a quarter tag (#Q1..#Q4)
@@ -186,7 +186,7 @@ def budget_book_of(entries: list, errors: list, options: dict, filename: str) ->
         errors.append(ModelError(data.new_metadata(filename, 0), f"budget book {filename} has no budget entries",
                                  None))
     files = tuple(options.get("include") or [filename])
-    return BudgetBook(filename, entries, options, lines, year, errors, files)
+    return BudgetBook(filename, list(entries), dict(options), lines, year, errors, files)
 
 
 def _empty(filename: str, error: ModelError) -> BudgetBook:

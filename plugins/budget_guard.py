@@ -167,7 +167,8 @@ def _postings_by_line(entries, lines, year, budget_name, income_root, expenses_r
                     f"posting of {posting.units} to {account}: the budget of this line is in {CURRENCY}, so this "
                     f"amount counts nowhere; book it in {CURRENCY} (the foreign amount as a price: @)"), entry))
             elif not line.income and posting.units is not None:
-                postings[account].append((entry.date, natural_amount(account, posting.units.number, income_root), entry))
+                number = natural_amount(account, posting.units.number, income_root)
+                postings[account].append((entry.date, number, entry))
     return postings, errors
 
 
@@ -244,7 +245,7 @@ def fava_budgets(lines: dict[str, BudgetLine], year: int, budget_path: str) -> l
                 continue
             previous = number
             values = [
-                ValueType(line.account, account_lib.TYPE),
+                ValueType(line.account, account_lib.TYPE),  # type: ignore[arg-type]  # dtype is a str
                 ValueType("quarterly", str),
                 ValueType(amount_lib.Amount(-number if line.income else number, CURRENCY), amount_lib.Amount),
             ]

@@ -32,7 +32,7 @@ from __future__ import annotations
 import datetime
 import enum
 import functools
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, NamedTuple
@@ -163,7 +163,7 @@ def budget_entries(entries: Iterable, income_root: str = INCOME_ROOT, expenses_r
             yield entry
 
 
-def budget_lines(entries: list, options_map: Mapping | None = None) -> tuple[dict[str, BudgetLine], int]:
+def budget_lines(entries: Sequence, options_map: Mapping | None = None) -> tuple[dict[str, BudgetLine], int]:
     """The budget lines of a loaded budget book, in the order of the `regel` metadata.
 
     A budget line is an income or expense account that a budget entry posts to; its
@@ -332,9 +332,10 @@ def read_approvals(entries: Iterable, expenses_root: str = EXPENSES_ROOT) -> tup
                 decision = str((meta or {}).get(APPROVAL_META) or "").strip()
                 if not decision or _root(posting.account) != expenses_root:
                     continue
-                if posting.units is None or posting.units.currency != CURRENCY or posting.units.number <= 0:
+                number = posting.units.number if posting.units is not None else None
+                if posting.units is None or posting.units.currency != CURRENCY or number is None or number <= 0:
                     continue
-                found.append(Approval(entry.date, posting.account, posting.units.number, decision, meta))
+                found.append(Approval(entry.date, posting.account, number, decision, dict(meta or {})))
     return found, errors
 
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
 from pathlib import Path
+from typing import Any
 
 from plugins.budget_model import QUARTERS, ZERO, BudgetLine
 from report.queries import QUERY_DIR, run_query
@@ -112,7 +113,7 @@ def _sum(lines: list[BudgetLine]) -> tuple[Decimal | None, ...]:
     return _year({q: sum((line.quarters[q] for line in lines), ZERO) for q in QUARTERS})
 
 
-def model_table(lines: Mapping[str, BudgetLine], options: dict) -> list[TableRow]:
+def model_table(lines: Mapping[str, BudgetLine], options: Mapping[str, Any]) -> list[TableRow]:
     """The seed's table from the budget model's lines: the same rows as budget_table."""
     rows: list[TableRow] = []
     by_section = {True: [line for line in lines.values() if line.income],
@@ -127,6 +128,7 @@ def model_table(lines: Mapping[str, BudgetLine], options: dict) -> list[TableRow
             rows.append(TableRow(RowKind.LINE, line.label, _year(line.quarters), line.committed, line.account))
         rows.append(TableRow(RowKind.TOTAL, "TOTAAL", _sum(by_section[income])))
     income_total, expenses_total = _sum(by_section[True]), _sum(by_section[False])
+    result: tuple[Decimal | None, ...]
     if lines:
         result = tuple((i or ZERO) - (e or ZERO) for i, e in zip(income_total, expenses_total, strict=True))
     else:

@@ -74,8 +74,8 @@ def income_watch(filename: str, as_of: datetime.date) -> str:
     out += ["Niet-toegezegde inkomsten die toch binnenkwamen", *_table(UNCOMMITTED_HEADINGS, uncommitted_rows), ""]
     out += ["Toegezegde inkomsten die nog ontbreken (kwartaal voorbij)", *_table(MISSING_HEADINGS, missing_rows)]
     if findings:
-        out += ["", f"Let op: bean-check meldt {len(findings)} bevinding(en) van de begrotingsbewaking "
-                    f"(overschrijdingen of boekingen zonder begrotingsregel): bean-check {filename}"]
+        out += ["", (f"Let op: bean-check meldt {len(findings)} bevinding(en) van de begrotingsbewaking "
+                     f"(overschrijdingen of boekingen zonder begrotingsregel): bean-check {filename}")]
     return "\n".join(out) + "\n"
 
 

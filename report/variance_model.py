@@ -34,10 +34,12 @@ Rules (the page and the README say the same):
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from enum import StrEnum
+from typing import Any
 
 from beancount.core import data
 
@@ -177,7 +179,7 @@ class VarianceReport:
     approvals: list[Approval] = field(default_factory=list)
     unreviewed: Unreviewed | None = None
     overdue: list[OverdueIncome] = field(default_factory=list)
-    policy: Policy = Policy()
+    policy: Policy = field(default_factory=Policy)
 
     @property
     def result(self) -> VarianceRow:
@@ -220,7 +222,7 @@ class NoBudgetError(ReportError):
     """The book named as budget book holds no budget entries."""
 
 
-def as_of_date(entries: list) -> date | None:
+def as_of_date(entries: Iterable) -> date | None:
     """The date of the latest transaction: the books are complete up to that day."""
     return max((entry.date for entry in entries if isinstance(entry, data.Transaction)), default=None)
 
@@ -293,7 +295,7 @@ def _combine(status: QuarterStatus, budget: Decimal | None, parts: list[tuple[in
 # ---------------------------------------------------------------- the report
 
 
-def variance_report(book: BudgetBook, actual_entries: list, actual_options: dict,
+def variance_report(book: BudgetBook, actual_entries: Sequence, actual_options: Mapping[str, Any],
                     policy: Policy | None = None) -> VarianceReport:
     """The budget book against the actual book's entries, per line and quarter.
 

@@ -27,7 +27,8 @@ def notes_of(report: VarianceReport, outside: int) -> list[str]:
         if running:
             text += f" {running[0]} loopt nog: de realisatie is tot nu toe."
         if waiting:
-            text += f" {and_list(waiting)} {'is' if len(waiting) == 1 else 'zijn'} nog niet begonnen: nog geen realisatie."
+            verb = "is" if len(waiting) == 1 else "zijn"
+            text += f" {and_list(waiting)} {verb} nog niet begonnen: nog geen realisatie."
         notes.append(text)
         silent = [row.label for row in rows
                   if row.kind == RowKind.LINE and row.budgeted and row.year and row.year.actual is None]
@@ -54,7 +55,8 @@ def unreviewed_notes(report: VarianceReport) -> list[str]:
     if waiting is None or not waiting.count:
         return []
     incomplete = [q.label for q in report.quarters if q.status == QuarterStatus.INCOMPLETE]
-    text = unreviewed_text(waiting.count, waiting.amount, waiting.account) + ": ze staan nog niet op hun begrotingsregel."
+    text = unreviewed_text(waiting.count, waiting.amount, waiting.account)
+    text += ": ze staan nog niet op hun begrotingsregel."
     if incomplete:
         text += (f" Daarom {'is' if len(incomplete) == 1 else 'zijn'} {and_list(incomplete)} niet afgesloten "
                  "(onvolledig): waar op een regel nog niets geboekt is, rekent de prognose met de begroting.")

@@ -64,8 +64,8 @@ def render_report(report: VarianceReport, quarter: int | None = None) -> str:
              *([f"Nog te controleren: {unreviewed_text(waiting.count, waiting.amount, waiting.account)}"]
                if waiting and waiting.count else []),
              "",
-             "! = boven de begroting volgens bean-check (uitgaven) of eronder (inkomsten, resultaat); "
-             "i = alleen ter informatie: een kwartaal boven zijn eigen begroting, de regel binnen de begroting",
+             ("! = boven de begroting volgens bean-check (uitgaven) of eronder (inkomsten, resultaat); "
+              "i = alleen ter informatie: een kwartaal boven zijn eigen begroting, de regel binnen de begroting"),
              *(f"Goedgekeurd op {dutch_date(a.date)}: {a.account} {format_euro(a.amount)} ({a.decision})"
                for a in report.approvals)]
     return "\n".join(lines) + "\n"

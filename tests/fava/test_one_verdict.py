@@ -59,11 +59,14 @@ def write_books(folder: Path, expenses, incomes, guard) -> Path:
             budget.append(f'2022-{3 * quarter - 2:02d}-01 * "begroot" {tags}\n  {account}  {sign * amount} EUR\n'
                           "  Activa:GeplandeLiquiditeit")
         for index, (quarter, day, amount, flagged) in enumerate(spent):
-            meta = '\n  bestuursbesluit: "Besluit bij de boeking"' if approvals and index == 0 and approvals[0][2] else ""
+            approved_here = approvals and index == 0 and approvals[0][2]
+            meta = '\n  bestuursbesluit: "Besluit bij de boeking"' if approved_here else ""
+            other = "Passiva:NogTeRubriceren" if flagged else "Activa:Bank"
             actual.append(f'2022-{3 * quarter - 2:02d}-{day:02d} {"!" if flagged else "*"} "uitgave"{meta}\n'
-                          f"  {account}  {sign * amount} EUR\n  {'Passiva:NogTeRubriceren' if flagged else 'Activa:Bank'}")
+                          f"  {account}  {sign * amount} EUR\n  {other}")
         for month, amount, _ in approvals:
-            actual.append(f'2022-{month:02d}-15 custom "overschrijding-goedgekeurd" {account} {amount} EUR "Besluit {month}"')
+            actual.append(f'2022-{month:02d}-15 custom "overschrijding-goedgekeurd" {account} {amount} EUR '
+                          f'"Besluit {month}"')
     (folder / "begroting.beancount").write_text("\n\n".join(budget) + "\n", encoding="utf-8")
     (folder / "boekhouding.beancount").write_text("\n\n".join(actual) + "\n", encoding="utf-8")
     return folder / "boekhouding.beancount"

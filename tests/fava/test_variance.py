@@ -184,3 +184,20 @@ def test_a_book_without_the_guard_names_its_budget_on_the_extension_line(tmp_pat
                     "2022-01-01 custom \"fava-extension\" \"fava_begroting\" \"{'budget': 'begroting.beancount'}\"\n")
     entries, options = load_ledger(str(book))
     assert budget_setting(entries, options)[0].path == str(tmp_path / "begroting.beancount")
+
+
+def test_a_budget_named_on_the_extension_line_must_stay_in_the_repository(tmp_path):
+    (tmp_path / "pyproject.toml").write_text("")
+    book = tmp_path / "kas.beancount"
+    escape = "../" * len(tmp_path.parts) + "etc/passwd"
+    book.write_text('option "title" "Kas"\n'
+                    f"2022-01-01 custom \"fava-extension\" \"fava_begroting\" \"{{'budget': '{escape}'}}\"\n")
+    entries, options = load_ledger(str(book))
+    setting, errors = budget_setting(entries, options)
+    assert setting is None
+    assert [(e.source["filename"], e.source["lineno"], e.message) for e in errors] == [
+        (str(book), 2, f"fava_begroting: option 'budget': path '{escape}' leads outside the repository {tmp_path} "
+                       "(to /etc/passwd)")]
+    result = run_cli(book)
+    assert result.returncode == 1 and "leads outside the repository" in result.stderr
+    assert "Traceback" not in result.stderr
