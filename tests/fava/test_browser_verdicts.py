@@ -8,7 +8,7 @@ says and shows what is not yet reviewed.
 import subprocess
 
 import pytest
-from fava_books import ACTUAL_SLUG, copy_books, start_board, stop
+from fava_books import ACTUAL_SLUG, UNREVIEWED_JUNE, copy_books, start_board, stop
 from playwright.sync_api import expect
 from seed_data import BIN
 from test_browser import browser, open_page, page  # noqa: F401 (fixtures)
@@ -21,15 +21,7 @@ ACTUALS = """
   Activa:Bank:Betaalrekening
 
 2022-05-30 custom "overschrijding-goedgekeurd" Uitgaven:Festival 1500 EUR "Bestuursbesluit 2022-05"
-
-2022-06-10 ! "Onbekend" "Bijschrijving zonder omschrijving"
-  Activa:Bank:Betaalrekening                2535.55 EUR
-  Passiva:NogTeRubriceren
-
-2022-06-25 ! "Kernteam" "Salaris juni"
-  Passiva:NogTeRubriceren                   5750.00 EUR
-  Activa:Bank:Betaalrekening
-"""
+""" + UNREVIEWED_JUNE
 
 
 @pytest.fixture(scope="module")
