@@ -274,6 +274,17 @@ def booked_by_quarter(
     return booked, outside
 
 
+def foreign_postings(
+    entries: Iterable, income_root: str = INCOME_ROOT, expenses_root: str = EXPENSES_ROOT
+) -> list[tuple[data.Transaction, data.Posting]]:
+    """Postings on income and expense accounts in another currency than the budget's: they count
+    nowhere in the figures (plugins.budget_guard reports each as an error of the book)."""
+    return [(entry, posting) for entry in entries if isinstance(entry, data.Transaction)
+            for posting in entry.postings
+            if posting.units is not None and posting.units.currency != CURRENCY
+            and is_budget_account(posting.account, income_root, expenses_root)]
+
+
 def actuals_by_quarter(
     entries: Iterable, year: int, income_root: str = INCOME_ROOT, expenses_root: str = EXPENSES_ROOT
 ) -> dict[str, dict[int, Decimal]]:

@@ -52,6 +52,7 @@ from plugins.budget_model import (
     Unreviewed,
     Verdict,
     booked_by_quarter,
+    foreign_postings,
     judge,
     overdue_income,
     quarter_end,
@@ -362,7 +363,7 @@ def variance_report(book: BudgetBook, actual_entries: Sequence, actual_options: 
     overdue = [o for o in overdue_income(book.lines, amounts, closed) if o.committed_missing or o.uncommitted_missing]
     report = VarianceReport(year, as_of, quarters, rows, _summary(rows, book, income, overdue), [],
                             judge(book.lines, amounts, approvals, policy), approvals, waiting, overdue, policy)
-    report.notes.extend(notes_of(report, outside))
+    report.notes.extend(notes_of(report, outside, foreign_postings(actual_entries, income, expenses)))
     return report
 
 

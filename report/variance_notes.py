@@ -13,8 +13,9 @@ from report.dutch_format import dutch_date, format_euro
 from report.variance_model import QuarterStatus, VarianceReport
 
 
-def notes_of(report: VarianceReport, outside: int) -> list[str]:
-    """The notes of a report; outside: postings on income and expense accounts outside its year."""
+def notes_of(report: VarianceReport, outside: int, foreign: list | None = None) -> list[str]:
+    """The notes of a report; outside: postings on income and expense accounts outside its year;
+    foreign: (entry, posting) on those accounts in another currency than the budget's."""
     notes = []
     rows, quarters = report.rows, report.quarters
     if report.as_of is None:
@@ -38,6 +39,11 @@ def notes_of(report: VarianceReport, outside: int) -> list[str]:
     extra = [row.label for row in rows if row.kind == RowKind.LINE and not row.budgeted]
     if extra:
         notes.append(f"Geboekt op rekeningen zonder begroting: {', '.join(extra)}.")
+    if foreign:
+        entry, posting = foreign[0]
+        where = f"{entry.meta.get('filename')}:{entry.meta.get('lineno')}"
+        notes.append(f"{len(foreign)} boeking(en) op begrotingsregels in een andere valuta dan de begroting tellen "
+                     f"niet mee, bijvoorbeeld {posting.units} op {posting.account} ({where}); bean-check meldt ze.")
     if outside:
         notes.append(f"{outside} boeking(en) op inkomsten of uitgaven vallen buiten {report.year} en tellen niet mee.")
     return notes

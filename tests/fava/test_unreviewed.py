@@ -117,3 +117,21 @@ def test_unreviewed_command_on_a_missing_book():
     result = run("-m", "report.unreviewed", "geen.beancount")
     assert (result.returncode, result.stderr) == (1, "error: geen.beancount: ledger file not found\n")
     assert BIN.exists()
+
+
+def test_spending_in_another_currency_is_named_by_the_report_not_ignored(tmp_path):
+    _, actual = copy_books(tmp_path, """
+2022-01-01 open Activa:Dollarrekening
+2022-03-01 * "Reis" "Conferentie in dollars"
+  Uitgaven:ExternAdvies  50000 USD
+  Activa:Dollarrekening
+""")
+    accounts = tmp_path / "ledger" / "rekeningen.beancount"  # the expense account opened without a currency
+    text = accounts.read_text(encoding="utf-8")
+    accounts.write_text(text.replace("open Uitgaven:ExternAdvies             EUR", "open Uitgaven:ExternAdvies"),
+                        encoding="utf-8")
+    result = run("-m", "report.variance", actual)
+    assert result.returncode == 0 and "Traceback" not in result.stderr
+    assert ("1 boeking(en) op begrotingsregels in een andere valuta dan de begroting tellen niet mee, bijvoorbeeld "
+            "50000 USD op Uitgaven:ExternAdvies") in result.stdout
+    assert "the budget of this line is in EUR" in result.stderr  # bean-check's error, named in the warning

@@ -346,12 +346,16 @@ def test_budget_path_through_a_symlink_out_of_the_repository_is_refused(tmp_path
 
 
 def test_spending_in_another_currency_on_a_budget_line_is_an_error(tmp_path):
-    extra = '\n2022-03-01 * "Festival in dollars"\n  Uitgaven:Festival  50000 USD\n  Activa:Bank  -50000 USD\n'
-    _, errors, book, text, _ = load(tmp_path, extra.replace("Activa:Bank  -50000 USD", "Activa:Bank2"),
-                                     config=CONFIG)
-    assert (book, line_of(text, "Festival in dollars"),
-            "posting of 50000 USD to Uitgaven:Festival: the budget of this line is in EUR, so this amount counts "
-            "nowhere; book it in EUR (the foreign amount as a price: @)") in errors
+    # An expense account opened without a currency takes the dollars; the guard must not ignore them.
+    extra = ('\n2022-01-01 open Uitgaven:Reizen\n2022-01-01 open Activa:Dollars\n'
+             '2022-03-01 * "Reis in dollars"\n  Uitgaven:Reizen  50000 USD\n  Activa:Dollars\n')
+    budget = (BUDGET.replace("2022-01-01 open Uitgaven:Kernteam",
+                             "2022-01-01 open Uitgaven:Reizen\n2022-01-01 open Uitgaven:Kernteam")
+              + '\n2022-01-01 * "Reizen" #Q1\n  Uitgaven:Reizen  0 EUR\n  Activa:GeplandeLiquiditeit\n')
+    _, errors, book, text, _ = load(tmp_path, extra, budget=budget)
+    assert errors == [(book, line_of(text, "Reis in dollars"),
+                       "posting of 50000 USD to Uitgaven:Reizen: the budget of this line is in EUR, so this amount "
+                       "counts nowhere; book it in EUR (the foreign amount as a price: @)")]
 
 
 def test_approval_with_a_blank_decision_approves_nothing(tmp_path):
