@@ -16,15 +16,13 @@ from os import path
 
 from beancount.parser import printer
 
-from plugins.budget_book import BudgetBook, budget_setting, load_budget_book
+from plugins.budget_book import BudgetBook, budget_book_of, budget_setting, load_budget_book
 from plugins.budget_model import Policy
 from plugins.errors import first_and_more
 from report.errors import ReportError
 from report.ledger import load_ledger_with_errors, write_output
 from report.variance_model import NoBudgetError, variance_report
 from report.variance_text import render_csv, render_report
-
-EXTENSION = "fava_begroting"
 
 
 def load_books(actual_file: str, budget_file: str | None = None) -> tuple[list, list, dict, BudgetBook, Policy]:
@@ -45,8 +43,6 @@ def load_books(actual_file: str, budget_file: str | None = None) -> tuple[list, 
         raise ReportError(f"{actual_file}: names no budget book; add --budget FILE or the line "
                           f"plugin \"plugins.budget_guard\" \"{{'budget': 'begroting-2022.beancount'}}\"")
     if path.abspath(budget_file) == path.abspath(actual_file):
-        from plugins.budget_book import budget_book_of
-
         return errors, actual_entries, actual_options, budget_book_of(actual_entries, [], actual_options,
                                                                       actual_file), policy
     if not path.isfile(budget_file):
