@@ -14,7 +14,7 @@ from os import path
 from beancount.core import data
 
 from books.loader import load_book
-from plugins.budget_guard import configured_budget
+from plugins.budget_book import guard_setting
 from report.errors import ReportError
 
 
@@ -66,11 +66,13 @@ def load_checked(filename: str, refused: str = JAARREKENING) -> Book:
 
 def budget_file_of(actual: Book) -> str:
     """The budget book the actual book is held to: the one its plugins.budget_guard line names."""
-    budget = configured_budget(actual.options)
-    if budget is None:
+    setting, errors = guard_setting(actual.options)
+    if errors:
+        raise BookError(located(errors[0], actual.filename))
+    if setting is None:
         raise BookError(f"{actual.filename}: names no budget book (the line plugin \"plugins.budget_guard\" "
                         "\"{'budget': 'begroting-JJJJ.beancount'}\" is missing)")
-    return budget
+    return setting.path
 
 
 def load_year(actual_file: str, budget_file: str | None = None, refused: str = JAARREKENING) -> YearBooks:

@@ -40,7 +40,6 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 ACTUAL_BOOK = REPO / "ledger" / "boekhouding-2022.beancount"
-BUDGET_BOOK = REPO / "ledger" / "begroting-2022.beancount"
 BUILD = REPO / "build" / "bench"
 FIRST_YEAR = 2022
 CENT = Decimal("0.01")
@@ -92,32 +91,38 @@ class BudgetLine:
     quarters: tuple[Decimal, Decimal, Decimal, Decimal]  # as booked: income negative
 
 
-def read_budget(budget_book: Path = BUDGET_BOOK) -> list[BudgetLine]:
-    """The budget lines of the budget book and their amounts per quarter, through beanquery."""
-    import beanquery
-    from beancount import loader
+def read_budget(budget_book: Path | None = None) -> list[BudgetLine]:
+    """The budget lines of the budget book and their amounts per quarter, from the budget model.
 
-    entries, errors, options = loader.load_file(str(budget_book))
-    if errors:
-        raise SystemExit(f"{budget_book}: the budget book has errors; run bean-check on it")
-    connection = beanquery.connect("beancount:", entries=entries, errors=[], options=options)
-    cursor = connection.execute(
-        "SELECT account, quarter(date) AS q, sum(number) AS amount "
-        "WHERE account ~ '^(Inkomsten|Uitgaven):' AND currency = 'EUR' "
-        "GROUP BY account, q ORDER BY account, q"
-    )
-    amounts: dict[str, list[Decimal]] = defaultdict(lambda: [Decimal(0)] * 4)
-    for account, quarter, amount in cursor.fetchall():
-        # beanquery's quarter() is 'YYYY-Qn'.
-        amounts[account][int(str(quarter)[-1]) - 1] += amount
-    labels = {}
-    cursor = connection.execute(
-        "SELECT DISTINCT account, open_meta(account, 'label') AS label "
-        "WHERE account ~ '^(Inkomsten|Uitgaven):'"
-    )
-    for account, label in cursor.fetchall():
-        labels[account] = label or account
-    return [BudgetLine(a, labels.get(a, a), (q[0], q[1], q[2], q[3])) for a, q in sorted(amounts.items())]
+    Without budget_book: the one the actual book names (plugins.budget_book, as bean-check finds it).
+    """
+    from plugins.budget_book import load_budget_book
+
+    book = load_budget_book(str(budget_book or BUDGET_BOOK))
+    if book.errors:
+        raise SystemExit(f"{book.filename}: the budget book has errors; run bean-check on it")
+    def signed(line, quarter: int) -> Decimal:
+        return -line.quarters[quarter] if line.income else line.quarters[quarter]
+
+    return [BudgetLine(line.account, line.label, (signed(line, 1), signed(line, 2), signed(line, 3), signed(line, 4)))
+            for line in sorted(book.lines.values(), key=lambda line: line.account)]
+
+
+def named_budget_book(actual_book: Path) -> Path:
+    """The budget book that the actual book's guard line names (parsed, not loaded: no plugins run)."""
+    from beancount.parser import parser
+
+    from plugins.budget_book import guard_setting
+
+    _, _, options = parser.parse_file(str(actual_book))
+    setting, errors = guard_setting(options)
+    if setting is None:
+        raise SystemExit(f"{actual_book}: names no budget book in a plugin \"plugins.budget_guard\" line "
+                         + (errors[0].message if errors else ""))
+    return Path(setting.path)
+
+
+BUDGET_BOOK = named_budget_book(ACTUAL_BOOK)
 
 
 def read_bank(actual_book: Path = ACTUAL_BOOK) -> tuple[str, str]:

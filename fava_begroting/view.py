@@ -7,28 +7,24 @@ and adds the links; the only sums here are the chart's running totals of those f
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
+from urllib.parse import urlencode
 
 from fava_begroting.chart import Chart, Series, SeriesPoint, layout
 from fava_begroting.links import account_pattern, journal_url, section_pattern
 from plugins.budget_model import quarter_end
-from report.budget_table import HEADINGS, TableRow
-from report.dutch_format import format_euro, format_percent
-from report.variance import (
-    AFGESLOTEN,
-    LOPEND,
-    NIET_BEGONNEN,
-    Figures,
-    Quarter,
-    VarianceReport,
-    VarianceRow,
-    dutch_date,
-)
+from report.budget_table import HEADINGS, RowKind, TableRow, yes_no
+from report.dutch_format import dutch_date, format_euro, format_percent
+from report.variance_model import Figures, Mark, Quarter, QuarterStatus, VarianceReport, VarianceRow
+from report.variance_notes import unreviewed_text
 
 MISSING = "—"
-STATUS = {AFGESLOTEN: "afgesloten", LOPEND: "loopt nog", NIET_BEGONNEN: "nog niet begonnen"}
+STATUS: dict[str, str] = {QuarterStatus.CLOSED: "afgesloten",
+          QuarterStatus.INCOMPLETE: "onvolledig: nog te controleren",
+          QuarterStatus.RUNNING: "loopt nog", QuarterStatus.NOT_STARTED: "nog niet begonnen"}
 
 
 @dataclass(frozen=True)
@@ -41,7 +37,7 @@ class Cell:
 
 @dataclass(frozen=True)
 class Row:
-    kind: str
+    kind: RowKind
     label: str
     cells: tuple[Cell, ...] = ()
     note: str = ""
@@ -66,10 +62,21 @@ class Page:
     approvals: list[tuple[str, str, str, str]] = field(default_factory=list)  # date, line, amount, decision
     status_text: dict[str, str] = field(default_factory=lambda: dict(STATUS))
     chart: Chart | None = None
+    banner: Banner | None = None
 
 
 @dataclass(frozen=True)
-class Books:
+class Banner:
+    """Entries nobody has reviewed yet: how many, their net amount, and a link to them in the journal."""
+
+    text: str
+    count: int
+    amount: str
+    href: str | None
+
+
+@dataclass(frozen=True)
+class JournalLinks:
     """Where the figures' links go: the journals of the actual and the budget book."""
 
     year: int
@@ -79,9 +86,9 @@ class Books:
     budget: str | None  # journal base of the budget book, None when not served
 
     def pattern(self, kind: str, account: str | None, section: str | None) -> str:
-        if kind == "regel" and account:
+        if kind == RowKind.LINE and account:
             return account_pattern(account)
-        if kind in ("totaal", "toegezegd") and section:
+        if kind in (RowKind.TOTAL, RowKind.COMMITTED) and section:
             return section_pattern(section)
         return section_pattern(self.income, self.expenses)
 
@@ -97,35 +104,35 @@ def percent(value: Decimal | None) -> str:
 # ---------------------------------------------------------------- the adopted table
 
 
-def adopted_rows(table: list[TableRow], committed: list[TableRow], books: Books) -> list[Row]:
+def adopted_rows(table: list[TableRow], committed: list[TableRow], books: JournalLinks) -> list[Row]:
     """The seed's table (and the committed-income summary), each figure linked to the budget entries."""
     periods = [f"{books.year}-Q{n}" for n in range(1, 5)] + [str(books.year)]
     rows = []
     section = None
     for row in table + committed:
-        if row.kind == "sectie":
+        if row.kind == RowKind.SECTION:
             section = {books.income.upper(): books.income, books.expenses.upper(): books.expenses}.get(row.label)
-            rows.append(Row("sectie", row.label))
+            rows.append(Row(RowKind.SECTION, row.label))
             continue
         if not row.amounts:
             rows.append(Row(row.kind, row.label))
             continue
         pattern = books.pattern(row.kind, row.account, section)
-        if row.kind == "toegezegd":
+        if row.kind == RowKind.COMMITTED:
             pattern = section_pattern(books.income)
         tags = _tag_filter(row)
         cells = tuple(
             Cell(euro(value), journal_url(books.budget, pattern, period, tags) if value is not None else None,
                  title=f"{row.label}, {heading}: begroot")
             for value, period, heading in zip(row.amounts, periods, HEADINGS[:len(periods)], strict=True))
-        rows.append(Row(row.kind, row.label, cells, row.toegezegd, row.account))
+        rows.append(Row(row.kind, row.label, cells, yes_no(row.committed), row.account))
     return rows
 
 
 def _tag_filter(row: TableRow) -> str:
-    if row.kind == "toegezegd":
+    if row.kind == RowKind.COMMITTED:
         return "#niet-toegezegd" if "niet" in row.label else "#toegezegd"
-    if row.kind == "resultaat" and "toegezegd" in row.label:
+    if row.kind == RowKind.RESULT and "toegezegd" in row.label:
         return "-#niet-toegezegd"
     return ""
 
@@ -133,7 +140,7 @@ def _tag_filter(row: TableRow) -> str:
 # ---------------------------------------------------------------- budget against actuals
 
 
-def variance_rows(report: VarianceReport, books: Books) -> list[Row]:
+def variance_rows(report: VarianceReport, books: JournalLinks) -> list[Row]:
     """Per quarter begroting, realisatie, verschil, %; for the year begroting, realisatie, prognose, verschil, %."""
     rows = []
     for row in report.rows:
@@ -151,56 +158,75 @@ def variance_rows(report: VarianceReport, books: Books) -> list[Row]:
     return rows
 
 
-def _quarter_cells(report: VarianceReport, row: VarianceRow, quarter: Quarter, f: Figures, books: Books,
+def _quarter_cells(report: VarianceReport, row: VarianceRow, quarter: Quarter, f: Figures, books: JournalLinks,
                    pattern: str) -> list[Cell]:
     where = f"{row.label}, {quarter.label}"
     actual = journal_url(books.actual, pattern, quarter.period)
-    budget = Cell(euro(f.begroting), journal_url(books.budget, pattern, quarter.period) if f.begroting is not None
+    budget = Cell(euro(f.budget), journal_url(books.budget, pattern, quarter.period) if f.budget is not None
                   else None, title=f"{where}: begroot")
-    if quarter.status == NIET_BEGONNEN:
+    if quarter.status == QuarterStatus.NOT_STARTED:
         empty = Cell(MISSING, css="leeg", title=f"{where}: het kwartaal is nog niet begonnen")
         return [budget, empty, empty, empty]
-    if f.realisatie is None:
-        missing = "nog geen boekingen" if quarter.status == LOPEND else "geen boekingen"
-        realisatie = Cell(MISSING, actual, "leeg", f"{where}: {missing}")
+    so_far = quarter.status in (QuarterStatus.RUNNING, QuarterStatus.INCOMPLETE)
+    if f.actual is None:
+        missing = "nog geen boekingen" if so_far else "geen boekingen"
+        actual_cell = Cell(MISSING, actual, "leeg", f"{where}: {missing}")
     else:
-        realisatie = Cell(euro(f.realisatie), actual, title=f"{where}: {f.boekingen} boeking(en)"
-                          + (" tot nu toe" if quarter.status == LOPEND else ""))
+        actual_cell = Cell(euro(f.actual), actual, title=f"{where}: {f.postings} boeking(en)"
+                           + (" tot nu toe" if so_far else ""))
     css, title = _mark(report, row, f, quarter.number, where)
-    verschil = Cell(euro(f.verschil), actual if f.verschil is not None else None, css, title)
-    return [budget, realisatie, verschil, Cell(percent(f.percent), verschil.href, css, title)]
+    variance = Cell(euro(f.variance), actual if f.variance is not None else None, css, title)
+    return [budget, actual_cell, variance, Cell(percent(f.percent), variance.href, css, title)]
 
 
-def _year_cells(report: VarianceReport, row: VarianceRow, books: Books, pattern: str) -> list[Cell]:
+def _year_cells(report: VarianceReport, row: VarianceRow, books: JournalLinks, pattern: str) -> list[Cell]:
     f, year = row.year, str(report.year)
     assert f is not None
     where = f"{row.label}, {year}"
     actual = journal_url(books.actual, pattern, year)
-    begun = report.peildatum is not None
+    begun = report.as_of is not None
     css, title = _mark(report, row, f, None, where)
     title = (title + " (prognose)") if title else f"{where}: verschil = prognose - begroting"
     return [
-        Cell(euro(f.begroting), journal_url(books.budget, pattern, year) if f.begroting is not None else None,
+        Cell(euro(f.budget), journal_url(books.budget, pattern, year) if f.budget is not None else None,
              title=f"{where}: begroot"),
-        Cell(euro(f.realisatie), actual if f.realisatie is not None else None, "" if f.realisatie is not None
-             else "leeg", f"{where}: " + (f"{f.boekingen} boeking(en) tot nu toe" if f.realisatie is not None
-                                           else "nog geen boekingen")),
-        Cell(euro(f.prognose), actual if begun else None, "prognose",
+        Cell(euro(f.actual), actual if f.actual is not None else None, "" if f.actual is not None
+             else "leeg", f"{where}: " + (f"{f.postings} boeking(en) tot nu toe" if f.actual is not None
+                                          else "nog geen boekingen")),
+        Cell(euro(f.forecast), actual if begun else None, "prognose",
              f"{where}: prognose = realisatie tot nu toe + de begroting die nog komt"),
-        Cell(euro(f.verschil), actual if f.verschil is not None else None, css, title),
+        Cell(euro(f.variance), actual if f.variance is not None else None, css, title),
         Cell(percent(f.percent), actual if f.percent is not None else None, css, title),
     ]
 
 
 def _mark(report: VarianceReport, row: VarianceRow, f: Figures, quarter: int | None, where: str) -> tuple[str, str]:
     """The cell's mark (report.mark) and what it means, with the board's decisions if approved."""
-    css = report.mark(row, f, quarter)
-    if css == "goedgekeurd":
+    mark = report.mark(row, f, quarter)
+    if mark == Mark.APPROVED:
         decisions = "; ".join(f"{a.decision} ({dutch_date(a.date)}, tot {format_euro(a.amount)})"
                               for a in report.approvals_of(row.account))
-        return css, f"{where}: overschrijding {format_euro(f.verschil)} goedgekeurd: {decisions}"
-    return css, {"": "", "achter": f"{where}: onder de begroting",
-                 "overschreden": f"{where}: boven de begroting"}[css]
+        return mark, f"{where}: overschrijding goedgekeurd: {decisions}"
+    if mark == Mark.INFO:
+        return mark, f"{where}: {_info_text(report, row, quarter)}"
+    rule = "het jaar tot en met dit kwartaal" if report.policy.cumulative else "dit kwartaal"
+    return mark, {Mark.NONE: "", Mark.BEHIND: f"{where}: onder de begroting",
+                  Mark.OVER: f"{where}: boven de begroting ({rule}), bean-check meldt het"}[mark]
+
+
+def _info_text(report: VarianceReport, row: VarianceRow, quarter: int | None) -> str:
+    """Why a figure above its budget is information, not an overrun (Dutch)."""
+    if row.kind != RowKind.LINE:
+        return "boven de begroting, ter informatie (de regels zelf zijn beoordeeld)"
+    if quarter is None:
+        return "de prognose komt boven de begroting; ter informatie, geen overschrijding volgens bean-check"
+    judgement = report.judgement(row.account, quarter)
+    if judgement is not None and judgement.overrun is not None:
+        return "nog boven de begroting, dezelfde overschrijding als in een eerder kwartaal (daar gemeld)"
+    if report.policy.cumulative:
+        return ("dit kwartaal boven zijn kwartaalbegroting, maar het jaar tot en met dit kwartaal blijft binnen "
+                "de begroting: ter informatie, geen overschrijding")
+    return "boven de kwartaalbegroting, maar binnen de tolerantie: ter informatie, geen overschrijding"
 
 
 def approval_items(report: VarianceReport) -> list[tuple[str, str, str, str]]:
@@ -210,7 +236,7 @@ def approval_items(report: VarianceReport) -> list[tuple[str, str, str, str]]:
             for a in report.approvals]
 
 
-def summary_items(report: VarianceReport, books: Books) -> list[tuple[str, Cell, str]]:
+def summary_items(report: VarianceReport, books: JournalLinks) -> list[tuple[str, Cell, str]]:
     """The year's result: as budgeted, as forecast, with only committed income."""
     s = report.summary
     pattern = section_pattern(books.income, books.expenses)
@@ -218,16 +244,41 @@ def summary_items(report: VarianceReport, books: Books) -> list[tuple[str, Cell,
     budget = journal_url(books.budget, pattern, year)
     committed = journal_url(books.budget, pattern, year, "-#niet-toegezegd")
     actual = journal_url(books.actual, pattern, year)
+    income = journal_url(books.actual, section_pattern(books.income), year)
+    incomplete = " De prognose is onvolledig: er zijn nog boekingen te controleren." if (
+        report.unreviewed and report.unreviewed.count) else ""
     return [
-        ("Resultaat volgens de begroting", Cell(euro(s.begroot), budget), "zoals vastgesteld"),
-        ("Resultaat volgens de prognose", Cell(euro(s.prognose), actual, _sign(s.prognose, s.begroot)),
-         "realisatie tot nu toe + de begroting die nog komt"),
-        ("Begroot, alleen toegezegde inkomsten", Cell(euro(s.begroot_toegezegd), committed),
+        ("Resultaat volgens de begroting", Cell(euro(s.budget), budget), "zoals vastgesteld"),
+        ("Resultaat volgens de prognose", Cell(euro(s.forecast), actual, _sign(s.forecast, s.budget)),
+         "realisatie tot nu toe + de begroting die nog komt; inkomsten van afgesloten kwartalen die niet "
+         "binnenkwamen, tellen als niet ontvangen." + incomplete),
+        ("toegezegd, nog te ontvangen", Cell(euro(s.overdue_committed), income),
+         "toegezegde inkomsten van afgesloten kwartalen die nog niet binnen zijn: die verwachten we nog"),
+        ("Prognose met toegezegd, nog te ontvangen", Cell(euro(s.forecast_with_overdue), actual,
+                                                          _sign(s.forecast_with_overdue, s.budget)),
+         "de prognose als de toegezegde inkomsten die te laat zijn alsnog binnenkomen"),
+        ("niet-toegezegd, niet ontvangen", Cell(euro(s.overdue_uncommitted), income),
+         "niet-toegezegde inkomsten van afgesloten kwartalen die niet binnenkwamen: tellen als niet ontvangen"),
+        ("Begroot, alleen toegezegde inkomsten", Cell(euro(s.committed_budget), committed),
          "als geen enkele niet-toegezegde inkomst binnenkomt"),
-        ("Prognose, alleen toegezegde inkomsten", Cell(euro(s.prognose_toegezegd), actual,
-                                                      _sign(s.prognose_toegezegd, s.begroot_toegezegd)),
+        ("Prognose, alleen toegezegde inkomsten", Cell(euro(s.committed_forecast), actual,
+                                                      _sign(s.committed_forecast, s.committed_budget)),
          "de prognose zonder de niet-toegezegde inkomsten die nog moeten komen"),
     ]
+
+
+def unreviewed_banner(report: VarianceReport, books: JournalLinks) -> Banner | None:
+    """The banner over the page while entries wait for review, linking to exactly those entries."""
+    waiting = report.unreviewed
+    if waiting is None or not waiting.count:
+        return None
+    href = None
+    if books.actual is not None:
+        href = f"{books.actual}?" + urlencode(
+            {"filter": f'flag:"^!$", any(account:"^{re.escape(waiting.account)}$")'})
+    return Banner(unreviewed_text(waiting.count, waiting.amount, waiting.account) + ". Zolang ze niet op hun "
+                  "begrotingsregel staan, is een kwartaal met zulke boekingen niet afgesloten en is de prognose "
+                  "onvolledig.", waiting.count, format_euro(waiting.amount, 2), href)
 
 
 def _sign(value: Decimal | None, budget: Decimal | None) -> str:
@@ -237,7 +288,7 @@ def _sign(value: Decimal | None, budget: Decimal | None) -> str:
 # ---------------------------------------------------------------- the chart
 
 
-def _planned(year: int, quarter_budgets: list[Decimal | None], books: Books) -> Series:
+def _planned(year: int, quarter_budgets: list[Decimal | None], books: JournalLinks) -> Series:
     """The budgeted result, cumulated to the end of each quarter; each point links to its budget entries."""
     pattern = section_pattern(books.income, books.expenses)
     points = [SeriesPoint(date(year, 1, 1), Decimal(0), "Begin van het jaar: 0")]
@@ -250,7 +301,7 @@ def _planned(year: int, quarter_budgets: list[Decimal | None], books: Books) -> 
     return Series("begroot", "Begroot", tuple(points))
 
 
-def variance_series(report: VarianceReport, books: Books) -> list[Series]:
+def variance_series(report: VarianceReport, books: JournalLinks) -> list[Series]:
     """Planned, actual (to the peildatum) and forecast (from there) cumulative result through the year."""
     result = report.result
     pattern = section_pattern(books.income, books.expenses)
@@ -258,17 +309,17 @@ def variance_series(report: VarianceReport, books: Books) -> list[Series]:
     forecast: list[SeriesPoint] = []
     done = expected = Decimal(0)
     for quarter, f in zip(report.quarters, result.quarters, strict=True):
-        expected += f.prognose or 0
-        if quarter.status != NIET_BEGONNEN:
-            done += f.realisatie or 0
-            last_day = report.peildatum if quarter.status == LOPEND and report.peildatum else quarter.end
+        expected += f.forecast or 0
+        if quarter.status != QuarterStatus.NOT_STARTED:
+            done += f.actual or 0
+            last_day = report.as_of if quarter.status == QuarterStatus.RUNNING and report.as_of else quarter.end
             actual.append(SeriesPoint(last_day + timedelta(days=1), done,
                                       f"Werkelijk resultaat t/m {dutch_date(last_day)}: {format_euro(done)}",
                                       journal_url(books.actual, pattern, f"{report.year}-Q1 - {quarter.period}")))
-        if quarter.status != AFGESLOTEN:
+        if quarter.status != QuarterStatus.CLOSED:
             forecast.append(SeriesPoint(quarter.end + timedelta(days=1), expected,
                                         f"Prognose t/m {quarter.label}: {format_euro(expected)}"))
-    series = [_planned(report.year, [f.begroting for f in result.quarters], books)]
+    series = [_planned(report.year, [f.budget for f in result.quarters], books)]
     if len(actual) > 1:  # without bookings the forecast is the budget: the page says so
         series.append(Series("werkelijk", "Werkelijk", tuple(actual)))
         if forecast:
@@ -276,7 +327,7 @@ def variance_series(report: VarianceReport, books: Books) -> list[Series]:
     return series
 
 
-def budget_series(result: TableRow | None, books: Books) -> list[Series]:
+def budget_series(result: TableRow | None, books: JournalLinks) -> list[Series]:
     """The planned cumulative result alone, for the budget book's own page."""
     return [_planned(books.year, list(result.amounts[:4]), books)] if result else []
 

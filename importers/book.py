@@ -17,6 +17,7 @@ from beancount.parser import printer
 
 from importers import ibans
 from importers.errors import ImportFileError
+from plugins.errors import is_finding
 
 ROOT_OPTIONS = ("name_assets", "name_liabilities", "name_equity", "name_income", "name_expenses")
 
@@ -78,11 +79,11 @@ class Book:
 def structural_errors(errors: list) -> list:
     """The errors that make a book unfit to import into.
 
-    Errors of the project's own policy plugins (`plugins.*`, such as a budget overrun)
+    The policy plugins' findings (plugins.errors.FINDINGS, such as a budget overrun)
     judge the book, not the import: the bank's entries belong in the book even when they
     overrun a budget, and bean-check shows those errors there.
     """
-    return [error for error in errors if not type(error).__module__.startswith("plugins.")]
+    return [error for error in errors if not is_finding(error)]
 
 
 def load_book(filename: str) -> Book:

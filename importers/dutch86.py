@@ -19,15 +19,15 @@ import dataclasses
 import re
 
 from importers import ibans
+from importers.base import clean
 
 KEYS = (
     "TRTP", "IBAN", "BIC", "NAME", "CNTP", "REMI", "EREF", "MARF", "CSID", "ORDP", "BENM",
     "ID", "ADDR", "ULTC", "ULTD", "ULTB", "PURP", "RTRN", "ISDT", "IREF", "CREF", "SVCL",
-    "BUSP", "OCMT", "CHGS", "EXCH", "PREF", "RTYP", "ACCW", "TRCD", "BENM", "KREF",
+    "BUSP", "OCMT", "CHGS", "EXCH", "PREF", "RTYP", "ACCW", "TRCD", "KREF",
 )
 _KEY = re.compile(r"/(%s)/" % "|".join(sorted(set(KEYS), key=len, reverse=True)))
 _GVC = re.compile(r">(\d{2})")
-_IBAN_IN_TEXT = re.compile(r"\b([A-Z]{2}[0-9]{2}[A-Z0-9]{11,30})\b")
 
 
 @dataclasses.dataclass
@@ -38,10 +38,6 @@ class Details:
     end_to_end: str | None = None
     structured_ref: str | None = None
     kind: str | None = None          # TRTP, e.g. "SEPA OVERBOEKING"
-
-
-def _clean(text: str | None) -> str:
-    return " ".join((text or "").split())
 
 
 def parse_86(lines: list[str]) -> Details:
@@ -59,7 +55,7 @@ def parse_86(lines: list[str]) -> Details:
     if first and rest:   # SNS, ING (old): "<account> <name>" on the first line, then the text
         details = _free(rest)
         details.iban = details.iban or first.group(1)
-        details.name = details.name or _clean(first.group(2))
+        details.name = details.name or clean(first.group(2))
         return details
     return _free(spaced)
 
@@ -71,13 +67,13 @@ def _structured(text: str) -> Details:
         end = matches[index + 1].start() if index + 1 < len(matches) else len(text)
         value = text[match.end():end]
         fields.setdefault(match.group(1), value)
-    details = Details(kind=_clean(fields.get("TRTP")) or None)
-    iban = _clean(fields.get("IBAN"))
-    name = _clean(fields.get("NAME"))
+    details = Details(kind=clean(fields.get("TRTP")) or None)
+    iban = clean(fields.get("IBAN"))
+    name = clean(fields.get("NAME"))
     if "CNTP" in fields:   # /CNTP/iban/bic/name/city/
         parts = fields["CNTP"].split("/")
-        iban = iban or _clean(parts[0] if parts else "")
-        name = name or _clean(parts[2] if len(parts) > 2 else "")
+        iban = iban or clean(parts[0] if parts else "")
+        name = name or clean(parts[2] if len(parts) > 2 else "")
     details.iban = ibans.normalise(iban) if iban else None
     details.name = name or None
     remi = fields.get("REMI", "")
@@ -85,11 +81,11 @@ def _structured(text: str) -> Details:
         remi = remi[len("USTD//"):]
     elif remi.startswith("STRD/"):
         parts = remi.rstrip("/").split("/")     # STRD/CUR/1100000000000042/
-        reference = _clean(parts[-1]) if len(parts) >= 3 else ""
+        reference = clean(parts[-1]) if len(parts) >= 3 else ""
         details.structured_ref = reference or None
         remi = ""
-    details.text = _clean(remi.strip("/"))
-    eref = _clean(fields.get("EREF"))
+    details.text = clean(remi.strip("/"))
+    eref = clean(fields.get("EREF"))
     if eref and eref.upper() != "NOTPROVIDED":
         details.end_to_end = eref
     return details
@@ -101,19 +97,17 @@ def _gvc(text: str) -> Details:
         end = following.start() if following else len(text)
         parts.setdefault(match.group(1), "")
         parts[match.group(1)] += text[match.end():end]
-    words = "".join(parts.get(str(n), "") for n in range(20, 30)) + "".join(
-        parts.get(str(n), "") for n in range(60, 64)
-    )
-    account = _clean(parts.get("31"))
-    name = _clean(parts.get("32", "") + parts.get("33", ""))
-    return Details(text=_clean(words), iban=ibans.normalise(account) if account else None, name=name or None)
+    words = "".join(parts.get(str(n), "") for n in range(20, 30)) + "".join(parts.get(str(n), "") for n in range(60, 64))
+    account = clean(parts.get("31"))
+    name = clean(parts.get("32", "") + parts.get("33", ""))
+    return Details(text=clean(words), iban=ibans.normalise(account) if account else None, name=name or None)
 
 
 def _free(text: str) -> Details:
     details = Details()
     knab = re.search(r"REK:\s*([A-Z]{2}\d{2}[A-Z0-9]+)\s*/\s*NAAM:\s*(.*)$", text)
     if knab:
-        details.iban, details.name = knab.group(1), _clean(knab.group(2)) or None
+        details.iban, details.name = knab.group(1), clean(knab.group(2)) or None
         text = text[:knab.start()]
     labels = dict(
         re.findall(
@@ -125,15 +119,15 @@ def _free(text: str) -> Details:
     labels = {key.upper(): value for key, value in labels.items()}
     if "IBAN" in labels and ibans.is_iban(labels["IBAN"]):
         details.iban = details.iban or ibans.normalise(labels["IBAN"])
-        details.name = details.name or _clean(labels.get("NAAM") or labels.get("NAME")) or None
+        details.name = details.name or clean(labels.get("NAAM") or labels.get("NAME")) or None
         if "OMSCHRIJVING" in labels:
-            details.text = _clean(labels["OMSCHRIJVING"])
+            details.text = clean(labels["OMSCHRIJVING"])
             if labels.get("KENMERK"):
-                details.end_to_end = _clean(labels["KENMERK"])
+                details.end_to_end = clean(labels["KENMERK"])
             return details
     leading = re.match(r"^\s*(\d{9,10}|\d{2}\.\d{2}\.\d{2}\.\d{3})\s+", text)
     if leading and not details.iban:
         details.iban = leading.group(1)
         text = text[leading.end():]
-    details.text = _clean(text)
+    details.text = clean(text)
     return details

@@ -45,8 +45,13 @@ Configuration (a dict literal):
                        the larger of the two tolerances applies
     per_quarter        true: compare each quarter alone; false (default): year to date
 
-A bad configuration (unknown option, a tolerance that is not a number, a budget book
-that does not exist) is one error naming the problem; the book's entries are kept.
+A bad configuration (unknown option, a tolerance that is not a finite number of at
+least 0, a budget book that does not exist or lies outside the repository) is one error
+at the `plugin` line; the book's entries are kept. The configuration is read by
+plugins.budget_book, the one place that locates the budget book (the page and the
+reports read it there too), and "over budget" is plugins.budget_model.judge, the one
+verdict the page and the reports mark. A posting in another currency than the budget's
+on a budget line is an error too (it would count nowhere).
 """
 
 import collections
@@ -58,88 +63,58 @@ from beancount.core import amount as amount_lib
 from beancount.core import data
 from beancount.parser.grammar import ValueType
 
+from plugins.budget_book import GUARD, load_budget_book, parse_guard_config
 from plugins.budget_model import (
     APPROVAL_META,
     CURRENCY,
     QUARTERS,
     ZERO,
     BudgetLine,
-    Overrun,
-    quarter_of,
-    allowance,
-    budget_files,
-    find_overruns,
+    Judgement,
+    Verdict,
     format_amount,
     is_budget_account,
-    load_budget,
+    judge,
     natural_amount,
     quarter_end,
+    quarter_of,
     quarter_start,
     read_approvals,
 )
-from plugins.config import ConfigError, parse_config, plugin_source, resolve_path
+from plugins.config import ConfigError
+from plugins.errors import OverrunError, UnbudgetedError, first_and_more
 
 __plugins__ = ("budget_guard",)
+__all__ = ["BudgetGuardError", "OverrunError", "UnbudgetedError", "budget_guard", "fava_budgets"]
 
 BudgetGuardError = collections.namedtuple("BudgetGuardError", "source message entry")
-OverrunError = collections.namedtuple("OverrunError", "source message entry")
-UnbudgetedError = collections.namedtuple("UnbudgetedError", "source message entry")
-
-KNOWN = {"budget": str, "tolerance": (int, float), "tolerance_percent": (int, float), "per_quarter": bool}
-DEFAULTS = {"tolerance": 0, "tolerance_percent": 0, "per_quarter": False}
-
-
-def configured_budget(options_map) -> str | None:
-    """The budget book that the ledger's `plugins.budget_guard` line names, as a path.
-
-    None when the ledger has no such line or its configuration is bad (the plugin
-    itself reports that as an error of the book).
-    """
-    for name, config_str in options_map.get("plugin") or []:
-        if name == __name__:
-            config, errors = parse_config(config_str, __name__, options_map, KNOWN, DEFAULTS)
-            return None if errors else resolve_path(options_map, config["budget"])
-    return None
-
+CurrencyError = collections.namedtuple("CurrencyError", "source message entry")
 
 def budget_guard(entries, options_map, config_str=None):
     """Check the actual book against its budget book; return the entries plus Fava's budget entries."""
-    config, errors = parse_config(config_str, __name__, options_map, KNOWN, DEFAULTS)
-    if errors:
+    setting, errors = parse_guard_config(config_str, options_map)
+    if setting is None:
         return entries, errors
-    source = plugin_source(options_map, __name__)
+    if path.abspath(setting.path) == path.abspath(options_map.get("filename") or ""):
+        return entries, [ConfigError(setting.source, (
+            f"{GUARD}: option 'budget' names this book itself ({setting.written!r}); it must name the budget book"),
+            None)]
+    if not path.isfile(setting.path):
+        return entries, [ConfigError(setting.source, (
+            f"{GUARD}: budget book not found: {setting.path} (option 'budget' is {setting.written!r})"), None)]
 
-    def config_error(message):
-        return entries, [ConfigError(source, f"{__name__}: {message}", None)]
-
-    for key in ("tolerance", "tolerance_percent"):
-        if config[key] < 0:
-            return config_error(f"option {key!r} must not be negative, not {config[key]!r}")
-    budget_path = resolve_path(options_map, config["budget"])
-    if not path.isfile(budget_path):
-        return config_error(f"budget book not found: {budget_path} (option 'budget' is {config['budget']!r})")
-    if path.abspath(budget_path) == path.abspath(options_map.get("filename") or ""):
-        return config_error(
-            f"option 'budget' names this book itself ({config['budget']!r}); it must name the budget book"
-        )
-
-    lines, year, load_errors = load_budget(budget_path)
-    _depend_on(options_map, budget_files(budget_path))
-    if load_errors:
-        first = load_errors[0]
-        more = f" (and {len(load_errors) - 1} more)" if len(load_errors) > 1 else ""
-        errors.append(BudgetGuardError(first.source, (
-            f"the budget book {config['budget']} has errors; run bean-check {budget_path}: "
-            f"{first.message}{more}"), None))
+    book = load_budget_book(setting.path)
+    _depend_on(options_map, book.files)
+    if book.errors:
+        errors.append(BudgetGuardError(book.errors[0].source, (
+            f"the budget book {setting.written} has errors; run bean-check {setting.path}: "
+            f"{first_and_more(book.errors)}"), None))
+    lines, year = book.lines, book.year
     if not lines:
         return entries, errors
 
     income_root = options_map.get("name_income", "Inkomsten")
     expenses_root = options_map.get("name_expenses", "Uitgaven")
-    tolerance = Decimal(str(config["tolerance"]))
-    tolerance_percent = Decimal(str(config["tolerance_percent"]))
-    cumulative = not config["per_quarter"]
-
     approvals, approval_errors = read_approvals(entries, expenses_root)
     errors.extend(BudgetGuardError(e.source, e.message, e.entry) for e in approval_errors)
     for approval in approvals:
@@ -147,14 +122,13 @@ def budget_guard(entries, options_map, config_str=None):
         if APPROVAL_META not in approval.meta and (line is None or line.income):
             errors.append(BudgetGuardError(approval.meta, (
                 f"approval ({approval.decision}) names {approval.account}, which is not an expense line "
-                f"of the budget {config['budget']}"), None))
+                f"of the budget {setting.written}"), None))
 
-    postings, posting_errors = _postings_by_line(entries, lines, year, config["budget"], income_root, expenses_root)
+    postings, posting_errors = _postings_by_line(entries, lines, year, setting.written, income_root, expenses_root)
     errors.extend(posting_errors)
-    actuals = _actuals_of(postings)
-    overruns = find_overruns(lines, actuals, approvals, tolerance, tolerance_percent, cumulative)
-    errors.extend(_overrun_errors(overruns, postings, year, tolerance, tolerance_percent, source))
-    return entries + fava_budgets(lines, year, budget_path), errors
+    judgements = judge(lines, _actuals_of(postings), approvals, setting.policy)
+    errors.extend(_overrun_errors(judgements, postings, year, setting.source))
+    return entries + fava_budgets(lines, year, setting.path), errors
 
 
 def _depend_on(options_map, filenames):
@@ -164,9 +138,10 @@ def _depend_on(options_map, filenames):
 
 
 def _postings_by_line(entries, lines, year, budget_name, income_root, expenses_root):
-    """One pass: each expense line's EUR postings in date order, and errors for unbudgeted postings."""
+    """One pass: each expense line's EUR postings in date order, and errors for postings the budget
+    cannot judge (no budget line, outside the budget year, another currency than the budget's)."""
     postings: dict[str, list[tuple]] = collections.defaultdict(list)
-    errors = []
+    errors: list = []
     for entry in entries:
         if not isinstance(entry, data.Transaction):
             continue
@@ -186,11 +161,14 @@ def _postings_by_line(entries, lines, year, budget_name, income_root, expenses_r
                 errors.append(UnbudgetedError(entry.meta, (
                     f"{account} has no budget line in {budget_name}: post to a budget line, "
                     f"or add the line to the budget (begrotingswijziging)"), entry))
-            elif (not line.income and posting.units is not None and posting.units.number is not None
-                  and posting.units.currency == CURRENCY):
-                postings[account].append(
-                    (entry.date, natural_amount(account, posting.units.number, income_root), entry)
-                )
+            elif posting.units is not None and posting.units.currency != CURRENCY:
+                reported.add(account)
+                errors.append(CurrencyError(entry.meta, (
+                    f"posting of {posting.units} to {account}: the budget of this line is in {CURRENCY}, so this "
+                    f"amount counts nowhere; book it in {CURRENCY} (the foreign amount as a price: @)"), entry))
+            elif not line.income and posting.units is not None and posting.units.number is not None:
+                number = natural_amount(account, posting.units.number, income_root)
+                postings[account].append((entry.date, number, entry))
     return postings, errors
 
 
@@ -204,23 +182,22 @@ def _actuals_of(postings: dict[str, list[tuple]]) -> dict[str, dict[int, Decimal
     return actuals
 
 
-def _overrun_errors(overruns: list[Overrun], postings, year, tolerance, tolerance_percent, source):
-    """An error for each unapproved overrun; cumulatively only where it arises or grows."""
+def _overrun_errors(judgements: dict[tuple[str, int], Judgement], postings, year, source):
+    """An error for each OVER verdict (plugins.budget_model.judge): where an overrun arises or grows."""
     errors = []
-    uncovered: dict[tuple[str, int], Decimal] = {}
-    for overrun in overruns:
-        key = (overrun.account, overrun.quarter)
-        uncovered[key] = ZERO if overrun.approval else overrun.unapproved
-        if overrun.approval:
+    for (account, quarter), judgement in sorted(judgements.items()):
+        overrun = judgement.overrun
+        if judgement.verdict is not Verdict.OVER or overrun is None:
             continue
-        allowed = allowance(overrun.budget, tolerance, tolerance_percent)
-        before = uncovered.get((overrun.account, overrun.quarter - 1), ZERO) if overrun.cumulative else ZERO
-        if overrun.unapproved <= before:
-            continue  # the same overrun as the quarter before, reported there
-        threshold = overrun.budget + overrun.approved + max(allowed, before)
-        start = quarter_start(year, 1 if overrun.cumulative else overrun.quarter)
-        entry = _tipping_entry(postings.get(overrun.account, []), threshold, start, quarter_end(year, overrun.quarter))
-        errors.append(OverrunError(entry.meta if entry else source, _overrun_message(overrun, allowed), entry))
+        before = ZERO
+        if overrun.cumulative:
+            earlier = judgements.get((account, quarter - 1))
+            if earlier is not None and earlier.overrun is not None and earlier.verdict is not Verdict.APPROVED:
+                before = earlier.overrun.unapproved
+        threshold = overrun.budget + overrun.approved + max(judgement.allowed, before)
+        start = quarter_start(year, 1 if overrun.cumulative else quarter)
+        entry = _tipping_entry(postings.get(account, []), threshold, start, quarter_end(year, quarter))
+        errors.append(OverrunError(entry.meta if entry else source, _overrun_message(judgement), entry))
     return errors
 
 
@@ -240,7 +217,9 @@ def _tipping_entry(postings, threshold, start, end):
     return tipping or last
 
 
-def _overrun_message(overrun: Overrun, allowed: Decimal) -> str:
+def _overrun_message(judgement: Judgement) -> str:
+    overrun = judgement.overrun
+    assert overrun is not None
     when = (f"year to date at the end of Q{overrun.quarter}" if overrun.cumulative else f"in Q{overrun.quarter}")
     percent = f"{overrun.percent}%" if overrun.percent is not None else "no budget"
     message = (f"{overrun.account} ({overrun.label}) is over budget {when}: budget {format_amount(overrun.budget)}, "
@@ -249,8 +228,8 @@ def _overrun_message(overrun: Overrun, allowed: Decimal) -> str:
         decisions = ", ".join(approval.decision for approval in overrun.approvals)
         message += (f"; approved {format_amount(overrun.approved)} ({decisions}), "
                     f"not approved {format_amount(overrun.unapproved)}")
-    if allowed:
-        message += f"; tolerance {format_amount(allowed)}"
+    if judgement.allowed:
+        message += f"; tolerance {format_amount(judgement.allowed)}"
     return message
 
 
@@ -266,7 +245,7 @@ def fava_budgets(lines: dict[str, BudgetLine], year: int, budget_path: str) -> l
                 continue
             previous = number
             values = [
-                ValueType(line.account, account_lib.TYPE),  # type: ignore[arg-type]  # beancount's own marker string
+                ValueType(line.account, account_lib.TYPE),  # type: ignore[arg-type]  # dtype is a str
                 ValueType("quarterly", str),
                 ValueType(amount_lib.Amount(-number if line.income else number, CURRENCY), amount_lib.Amount),
             ]

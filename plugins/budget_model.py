@@ -1,9 +1,11 @@
 """The budget as plain data: budget lines, actuals, board approvals and overruns.
 
 Shared by the budget plugins (`plugins.budget_rules`, `plugins.budget_guard`), the
-income report (`report.income_watch`) and the Fava "Begroting" page. Pure functions
-over loaded Beancount entries, except `load_budget`, which reads a budget book from
-disk (cached).
+reports (`report.variance`, `report.income_watch`) and the Fava "Begroting" page. Pure
+functions over loaded Beancount entries; `plugins.budget_book` finds and loads the budget
+book. The verdict "over budget" (`judge`), the unreviewed entries (`unreviewed`) and the
+income still owed (`overdue_income`) are computed here only, so bean-check, the page and
+the reports cannot disagree.
 
 Signs: every amount in this module has its natural sign. Budgeted and actual income
 are positive, budgeted and actual expenses are positive (Beancount books income as
@@ -28,12 +30,11 @@ The ledger's records that this module reads:
 from __future__ import annotations
 
 import datetime
+import enum
 import functools
-import os
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
-from os import path
 from typing import Any, NamedTuple
 
 from beancount.core import account as account_lib
@@ -50,6 +51,8 @@ UNCOMMITTED_TAG = "niet-toegezegd"
 ADOPTED_TYPE = "begroting-vastgesteld"
 APPROVAL_TYPE = "overschrijding-goedgekeurd"
 APPROVAL_META = "bestuursbesluit"
+SUSPENSE_ACCOUNT = "NogTeRubriceren"  # under the liabilities root: bank lines no rule recognised
+UNREVIEWED_FLAG = "!"
 
 ZERO = Decimal(0)
 
@@ -80,11 +83,6 @@ def quarter_end(year: int, quarter: int) -> datetime.date:
     if quarter == 4:
         return datetime.date(year, 12, 31)
     return quarter_start(year, quarter + 1) - datetime.timedelta(days=1)
-
-
-def quarter_tag(quarter: int) -> str:
-    """The tag of a quarter: 'Q1'..'Q4'."""
-    return f"Q{quarter}"
 
 
 def quarter_tags(tags: Iterable[str] | None) -> list[int]:
@@ -130,7 +128,9 @@ class BudgetLine:
     committed: for income True when every budget entry of the line is #toegezegd,
     False when any is #niet-toegezegd (or carries no commitment tag); None for expenses.
     committed_by_quarter: for income, the same per quarter that has a budget entry.
-    Treat instances as read-only: load_budget shares them between callers.
+    committed_amounts / uncommitted_amounts: for income, the budget of its #toegezegd
+    entries and of its other entries per quarter (only quarters that have such entries).
+    Treat instances as read-only: plugins.budget_book shares them between callers.
     """
 
     account: str
@@ -141,6 +141,8 @@ class BudgetLine:
     quarters: dict[int, Decimal]
     committed: bool | None
     committed_by_quarter: dict[int, bool] = field(default_factory=dict)
+    committed_amounts: dict[int, Decimal] = field(default_factory=dict)
+    uncommitted_amounts: dict[int, Decimal] = field(default_factory=dict)
 
     @property
     def total(self) -> Decimal:
@@ -161,7 +163,7 @@ def budget_entries(entries: Iterable, income_root: str = INCOME_ROOT, expenses_r
             yield entry
 
 
-def budget_lines(entries: list, options_map: Mapping | None = None) -> tuple[dict[str, BudgetLine], int]:
+def budget_lines(entries: Sequence, options_map: Mapping | None = None) -> tuple[dict[str, BudgetLine], int]:
     """The budget lines of a loaded budget book, in the order of the `regel` metadata.
 
     A budget line is an income or expense account that a budget entry posts to; its
@@ -173,6 +175,7 @@ def budget_lines(entries: list, options_map: Mapping | None = None) -> tuple[dic
     opens = {entry.account: entry for entry in entries if isinstance(entry, data.Open)}
     amounts: dict[str, dict[int, Decimal]] = {}
     commitment: dict[str, dict[int, bool]] = {}
+    split: dict[tuple[str, bool], dict[int, Decimal]] = {}
     year = 0
     for entry in budget_entries(entries, income_root, expenses_root):
         year = year or entry.date.year
@@ -183,11 +186,15 @@ def budget_lines(entries: list, options_map: Mapping | None = None) -> tuple[dic
             if not is_budget_account(posting.account, income_root, expenses_root):
                 continue
             quarters = amounts.setdefault(posting.account, _zero_quarters())
+            number = ZERO
             if posting.units is not None and posting.units.currency == CURRENCY:
-                quarters[quarter] += natural_amount(posting.account, posting.units.number, income_root)
+                number = natural_amount(posting.account, posting.units.number, income_root)
+                quarters[quarter] += number
             if is_income(posting.account, income_root):
                 by_quarter = commitment.setdefault(posting.account, {})
                 by_quarter[quarter] = by_quarter.get(quarter, True) and committed
+                part = split.setdefault((posting.account, committed), {})
+                part[quarter] = part.get(quarter, ZERO) + number
 
     lines = []
     for account, quarters in amounts.items():
@@ -204,6 +211,8 @@ def budget_lines(entries: list, options_map: Mapping | None = None) -> tuple[dic
                 quarters=quarters,
                 committed=all(by_quarter.values()) if income else None,
                 committed_by_quarter=dict(sorted(by_quarter.items())),
+                committed_amounts=dict(sorted(split.get((account, True), {}).items())),
+                uncommitted_amounts=dict(sorted(split.get((account, False), {}).items())),
             )
         )
     lines.sort(key=lambda line: (line.order, line.account))
@@ -220,69 +229,6 @@ def _order(value: Any) -> int:
 def _roots(options_map: Mapping | None) -> tuple[str, str]:
     options_map = options_map or {}
     return options_map.get("name_income", INCOME_ROOT), options_map.get("name_expenses", EXPENSES_ROOT)
-
-
-# ---------------------------------------------------------------- loading a budget book
-
-_CACHE: dict[str, tuple[tuple, tuple[dict[str, BudgetLine], int, list]]] = {}
-_LOADING: set[str] = set()
-
-
-def _stamp(filenames: Iterable[str]) -> tuple:
-    stamp: list[tuple[str, int | None, int | None]] = []
-    for filename in sorted(filenames):
-        try:
-            stat = os.stat(filename)
-        except OSError:
-            stamp.append((filename, None, None))
-        else:
-            stamp.append((filename, stat.st_mtime_ns, stat.st_size))
-    return tuple(stamp)
-
-
-def budget_files(filename: str) -> list[str]:
-    """The files of a loaded budget book (the book and every file it includes); [] if not loaded."""
-    cached = _CACHE.get(path.abspath(filename))
-    return [stamp[0] for stamp in cached[0]] if cached else []
-
-
-def load_budget(filename: str) -> tuple[dict[str, BudgetLine], int, list]:
-    """Load a budget book: (lines by account, budget year, the book's errors).
-
-    The errors are those of the whole load (syntax, validation, the book's own
-    plugins such as budget_rules), plus a ModelError when the file is missing or the
-    book has no budget entries. The result is cached on the absolute path and the
-    modification times of the book and all its included files, so a repeated load
-    (bean-check, a Fava reload of another book) does not reload an unchanged budget.
-    """
-    filename = path.abspath(filename)
-    cached = _CACHE.get(filename)
-    if cached and _stamp(stamp[0] for stamp in cached[0]) == cached[0]:
-        return cached[1]
-    source = data.new_metadata(filename, 0)
-    if not path.isfile(filename):
-        return {}, 0, [ModelError(source, f"budget book not found: {filename}", None)]
-    if filename in _LOADING:
-        return (
-            {},
-            0,
-            [ModelError(source, f"budget book {filename} loads itself: its budget plugin names its own file", None)],
-        )
-
-    from beancount import loader  # here, not at the top: loader imports the plugins' modules
-
-    _LOADING.add(filename)
-    try:
-        entries, errors, options_map = loader.load_file(filename)
-    finally:
-        _LOADING.discard(filename)
-    lines, year = budget_lines(entries, options_map)
-    errors = list(errors)
-    if not lines:
-        errors.append(ModelError(source, f"budget book {filename} has no budget entries", None))
-    result = (lines, year, errors)
-    _CACHE[filename] = (_stamp(options_map.get("include") or [filename]), result)
-    return result
 
 
 # ---------------------------------------------------------------- actuals
@@ -332,6 +278,17 @@ def booked_by_quarter(
     return booked, outside
 
 
+def foreign_postings(
+    entries: Iterable, income_root: str = INCOME_ROOT, expenses_root: str = EXPENSES_ROOT
+) -> list[tuple[data.Transaction, data.Posting]]:
+    """Postings on income and expense accounts in another currency than the budget's: they count
+    nowhere in the figures (plugins.budget_guard reports each as an error of the book)."""
+    return [(entry, posting) for entry in entries if isinstance(entry, data.Transaction)
+            for posting in entry.postings
+            if posting.units is not None and posting.units.currency != CURRENCY
+            and is_budget_account(posting.account, income_root, expenses_root)]
+
+
 def actuals_by_quarter(
     entries: Iterable, year: int, income_root: str = INCOME_ROOT, expenses_root: str = EXPENSES_ROOT
 ) -> dict[str, dict[int, Decimal]]:
@@ -379,15 +336,21 @@ def read_approvals(entries: Iterable, expenses_root: str = EXPENSES_ROOT) -> tup
             else:
                 found.append(approval)
         elif isinstance(entry, data.Transaction):
+            blank = [meta for meta in (entry.meta, *(p.meta for p in entry.postings))
+                     if meta and APPROVAL_META in meta and not str(meta[APPROVAL_META] or "").strip()]
+            if blank:
+                errors.append(ModelError(entry.meta, (
+                    f"{APPROVAL_META}: is blank ({blank[0][APPROVAL_META]!r}): an approval must name the board "
+                    f'decision, e.g. {APPROVAL_META}: "Bestuursbesluit 2022-07"'), entry))
             for posting in entry.postings:
                 meta = posting.meta if (posting.meta or {}).get(APPROVAL_META) else entry.meta
-                decision = (meta or {}).get(APPROVAL_META)
+                decision = str((meta or {}).get(APPROVAL_META) or "").strip()
                 if not decision or _root(posting.account) != expenses_root:
                     continue
-                units = posting.units
-                if units is None or units.number is None or units.currency != CURRENCY or units.number <= 0:
+                number = posting.units.number if posting.units is not None else None
+                if posting.units is None or posting.units.currency != CURRENCY or number is None or number <= 0:
                     continue
-                found.append(Approval(entry.date, posting.account, units.number, str(decision), meta or {}))
+                found.append(Approval(entry.date, posting.account, number, decision, dict(meta or {})))
     return found, errors
 
 
@@ -519,6 +482,184 @@ def find_overruns(
                     approvals=tuple(line_approvals) if approved else (),
                 )
             )
+    return found
+
+
+# ---------------------------------------------------------------- the verdict
+
+
+@dataclass(frozen=True)
+class Policy:
+    """The rule for "over budget", as the guard's configuration states it.
+
+    tolerance / tolerance_percent: how far an expense line may run over unnoticed (the
+    larger of the two applies); cumulative: judge year to date at the end of each quarter
+    (True, the default) or each quarter alone (per_quarter).
+    """
+
+    tolerance: Decimal = ZERO
+    tolerance_percent: Decimal = ZERO
+    cumulative: bool = True
+
+    def allowance(self, budget: Decimal) -> Decimal:
+        return allowance(budget, self.tolerance, self.tolerance_percent)
+
+
+class Verdict(enum.Enum):
+    """What one expense line in one quarter is, by the policy: the one answer bean-check, the page
+    and the reports give. The values are the page's CSS classes."""
+
+    OVER = "overschreden"  # over budget, not approved, arising or growing here: bean-check reports it
+    APPROVED = "goedgekeurd"  # over budget by the policy, the board's approvals cover it
+    INFO = "info"  # the quarter's own figure above its quarter budget, but no (new) overrun by the policy
+
+
+@dataclass(frozen=True)
+class Judgement:
+    """The verdict on one expense line in one quarter; overrun is the overrun by the policy
+    (None for a quarter that is only above its own quarter budget), allowed the tolerance."""
+
+    account: str
+    quarter: int
+    verdict: Verdict
+    overrun: Overrun | None
+    allowed: Decimal
+
+
+def judge(
+    lines: Mapping[str, BudgetLine],
+    actuals: Mapping[str, Mapping[int, Decimal]],
+    approvals: Iterable[Approval],
+    policy: Policy,
+) -> dict[tuple[str, int], Judgement]:
+    """The verdict per (expense line, quarter) wherever there is one to give.
+
+    OVER exactly where bean-check reports an overrun: an unapproved overrun by the policy,
+    in the quarter it arises and again where it grows (year to date, a line still over by
+    the same amount is the overrun reported before: INFO). APPROVED where approvals cover
+    an overrun. INFO where the quarter's own spending is above its quarter budget while
+    the line is within budget by the policy.
+    """
+    found: dict[tuple[str, int], Judgement] = {}
+    uncovered: dict[tuple[str, int], Decimal] = {}
+    overruns = find_overruns(lines, actuals, approvals, policy.tolerance, policy.tolerance_percent, policy.cumulative)
+    for overrun in overruns:
+        key = (overrun.account, overrun.quarter)
+        allowed = policy.allowance(overrun.budget)
+        uncovered[key] = ZERO if overrun.approval else overrun.unapproved
+        if overrun.approval:
+            verdict = Verdict.APPROVED
+        else:
+            before = uncovered.get((overrun.account, overrun.quarter - 1), ZERO) if overrun.cumulative else ZERO
+            verdict = Verdict.OVER if overrun.unapproved > before else Verdict.INFO
+        found[key] = Judgement(overrun.account, overrun.quarter, verdict, overrun, allowed)
+    for line in lines.values():
+        if line.income:
+            continue
+        spent = actuals.get(line.account) or {}
+        for quarter in QUARTERS:
+            if (line.account, quarter) not in found and spent.get(quarter, ZERO) > line.quarters[quarter]:
+                found[(line.account, quarter)] = Judgement(line.account, quarter, Verdict.INFO, None,
+                                                           policy.allowance(line.quarters[quarter]))
+    return found
+
+
+def year_verdict(judgements: Mapping[tuple[str, int], Judgement], account: str) -> Verdict | None:
+    """The line's verdict for the year: OVER if any quarter is, else APPROVED, else INFO, else None."""
+    verdicts = {judgements[(account, q)].verdict for q in QUARTERS if (account, q) in judgements}
+    return next((v for v in (Verdict.OVER, Verdict.APPROVED, Verdict.INFO) if v in verdicts), None)
+
+
+# ---------------------------------------------------------------- unreviewed entries
+
+
+def suspense_account(options_map: Mapping | None = None) -> str:
+    """The account where bank lines wait to be classified: Passiva:NogTeRubriceren."""
+    return f"{(options_map or {}).get('name_liabilities', 'Passiva')}:{SUSPENSE_ACCOUNT}"
+
+
+@dataclass(frozen=True)
+class Unreviewed:
+    """The entries nobody has reviewed yet: flagged `!` or posting to the suspense account.
+
+    amount: their net effect as the bank saw it (minus the sum of their postings on the
+    suspense account and on income and expense accounts, EUR): negative when more went out.
+    """
+
+    entries: tuple[data.Transaction, ...]
+    amount: Decimal
+    account: str
+
+    @property
+    def count(self) -> int:
+        return len(self.entries)
+
+    def quarters(self, year: int) -> set[int]:
+        """The quarters of the year that hold unreviewed entries."""
+        return {quarter_of(entry.date) for entry in self.entries if entry.date.year == year}
+
+
+def unreviewed(entries: Iterable, options_map: Mapping | None = None) -> Unreviewed:
+    """The unreviewed entries of a book and their net amount (see Unreviewed)."""
+    suspense = suspense_account(options_map)
+    income_root, expenses_root = _roots(options_map)
+    found = []
+    amount = ZERO
+    for entry in entries:
+        if not isinstance(entry, data.Transaction):
+            continue
+        on_suspense = any(posting.account == suspense for posting in entry.postings)
+        if entry.flag != UNREVIEWED_FLAG and not on_suspense:
+            continue
+        found.append(entry)
+        for posting in entry.postings:
+            if posting.units is None or posting.units.currency != CURRENCY or posting.units.number is None:
+                continue
+            if posting.account == suspense or is_budget_account(posting.account, income_root, expenses_root):
+                amount -= posting.units.number
+    return Unreviewed(tuple(found), amount, suspense)
+
+
+# ---------------------------------------------------------------- income still to come
+
+
+@dataclass(frozen=True)
+class OverdueIncome:
+    """Income budgeted in quarters that have ended but not (all) received.
+
+    committed_missing: committed (#toegezegd) budget of those quarters not yet received:
+    still expected. uncommitted_missing: uncommitted budget of those quarters not received
+    (what came in counts against the committed part first): counted as not coming.
+    """
+
+    account: str
+    label: str
+    last_quarter: int  # the last ended quarter with committed budget (else the last ended quarter)
+    committed_expected: Decimal
+    uncommitted_expected: Decimal
+    received: Decimal
+    committed_missing: Decimal
+    uncommitted_missing: Decimal
+
+
+def overdue_income(
+    lines: Mapping[str, BudgetLine], actuals: Mapping[str, Mapping[int, Decimal]], ended: Iterable[int]
+) -> list[OverdueIncome]:
+    """Per income line, the budget of the ended quarters against everything received in the year."""
+    ended = sorted(set(ended))
+    found = []
+    for line in lines.values():
+        if not line.income or not ended:
+            continue
+        received = sum((actuals.get(line.account, {}).get(q, ZERO) for q in QUARTERS), ZERO)
+        committed = sum((line.quarters[q] for q in ended if line.committed_by_quarter.get(q, False)), ZERO)
+        uncommitted = sum((line.quarters[q] for q in ended if not line.committed_by_quarter.get(q, False)), ZERO)
+        committed_missing = max(committed - received, ZERO)
+        uncommitted_missing = max(uncommitted - max(received - committed, ZERO), ZERO)
+        committed_ended = [q for q in ended if line.committed_by_quarter.get(q, False)]
+        found.append(OverdueIncome(line.account, line.label, max(committed_ended or ended), committed, uncommitted,
+                                   received,
+                                   committed_missing, uncommitted_missing))
     return found
 
 

@@ -8,14 +8,40 @@ never an exception, so that no entry of the book is lost.
 
 import ast
 import collections
+import math
+import re
 from os import path
 
 ConfigError = collections.namedtuple("ConfigError", "source message entry")
 
 
 def plugin_source(options_map, plugin_name):
-    """Return a meta dict pointing at the ledger that loads the plugin."""
-    return {"filename": options_map.get("filename", "<string>"), "lineno": 0, "plugin": plugin_name}
+    """A meta dict pointing at the `plugin "NAME"` line that loads the plugin.
+
+    Beancount keeps no line number for a plugin directive, so the line is found in the
+    book's files (the main file first, then its includes); line 0 of the main file when
+    it cannot be found (a book loaded from a string).
+    """
+    filename = options_map.get("filename", "<string>")
+    pattern = re.compile(r'^\s*plugin\s+"' + re.escape(plugin_name) + '"')
+    for name in [filename, *(options_map.get("include") or [])]:
+        lineno = _find_line(name, pattern)
+        if lineno:
+            return {"filename": name, "lineno": lineno, "plugin": plugin_name}
+    return {"filename": filename, "lineno": 0, "plugin": plugin_name}
+
+
+def _find_line(filename, pattern):
+    if not filename or filename.startswith("<"):
+        return 0
+    try:
+        with open(filename, encoding="utf-8", errors="replace") as file:
+            for lineno, line in enumerate(file, start=1):
+                if pattern.match(line):
+                    return lineno
+    except OSError:
+        return 0
+    return 0
 
 
 def parse_config(config_str, plugin_name, options_map, known, defaults):
@@ -66,6 +92,49 @@ def resolve_path(options_map, relative):
     ledger = options_map.get("filename") or ""
     base = path.dirname(path.abspath(ledger)) if ledger and not ledger.startswith("<") else ""
     return path.normpath(path.join(base, relative))
+
+
+def repository_of(filename):
+    """The repository a ledger file belongs to: the nearest folder above it holding `.git` or
+    `pyproject.toml`; the ledger's own folder when there is none (a book outside any repository)."""
+    folder = path.dirname(path.realpath(filename))
+    here = folder
+    while True:
+        if path.exists(path.join(here, ".git")) or path.exists(path.join(here, "pyproject.toml")):
+            return here
+        parent = path.dirname(here)
+        if parent == here:
+            return folder
+        here = parent
+
+
+def contained_path(options_map, relative):
+    """(resolved path, error message or ''): a configured path, relative to the ledger, that must stay
+    inside the ledger's repository once resolved (symlinks included), so no configuration makes Fava or
+    a report read or serve a file from elsewhere (`'../../../etc/passwd'`)."""
+    resolved = resolve_path(options_map, relative)
+    ledger = options_map.get("filename") or ""
+    if not ledger or ledger.startswith("<"):
+        return resolved, ""
+    root = repository_of(ledger)
+    real = path.realpath(resolved)
+    if not any(_inside(real, folder) for folder in (root, PROJECT)):
+        return resolved, f"path {relative!r} leads outside the repository {root} (to {real})"
+    return resolved, ""
+
+
+# This project's own repository: its ledger/ and queries/ may serve a book kept elsewhere
+# (the benchmark's generated books).
+PROJECT = path.dirname(path.dirname(path.realpath(__file__)))
+
+
+def _inside(filename, folder):
+    return filename == folder or filename.startswith(folder.rstrip(path.sep) + path.sep)
+
+
+def finite_non_negative(value):
+    """True for a number that is finite and not negative (not 1e400 = inf, nan or -1)."""
+    return not isinstance(value, bool) and isinstance(value, (int, float)) and math.isfinite(value) and value >= 0
 
 
 def _type_names(expected):

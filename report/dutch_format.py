@@ -1,5 +1,6 @@
 """Dutch number format of the budget: 12.345 for amounts, (6.789) for negatives, as the seed writes them."""
 
+from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
 
@@ -28,3 +29,8 @@ def format_percent(value: Decimal | None, decimals: int = 0) -> str:
         return ""
     text = format_euro(abs(Decimal(value)), decimals) + "%"
     return f"({text})" if value < 0 else text
+
+
+def dutch_date(day: date) -> str:
+    """A date the Dutch way: 05-04-2022."""
+    return day.strftime("%d-%m-%Y")

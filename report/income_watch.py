@@ -3,7 +3,8 @@
     python -m report.income_watch ledger/boekhouding-2022.beancount                  # as of today
     python -m report.income_watch ledger/boekhouding-2022.beancount --datum 2022-06-30
 
-Reads the actual book and the budget book that its `plugins.budget_guard` line names,
+Reads the actual book and the budget book that its `plugins.budget_guard` line names
+(plugins.budget_book finds and loads it, as for bean-check and the page),
 and lists, in Dutch:
 - uncommitted income (#niet-toegezegd in the budget) that has come in anyway;
 - committed income (#toegezegd) still missing once its quarter has ended: the
@@ -21,35 +22,35 @@ from os import path
 
 from beancount.parser import printer
 
-from plugins.budget_guard import OverrunError, UnbudgetedError, configured_budget
-from plugins.budget_model import QUARTERS, ZERO, actuals_by_quarter, load_budget, quarter_end
+from plugins.budget_book import GUARD, guard_setting, load_budget_book
+from plugins.budget_model import QUARTERS, ZERO, actuals_by_quarter, overdue_income, quarter_end
+from plugins.errors import FINDINGS, first_and_more
 from report.dutch_format import format_euro
 from report.errors import ReportError
-from report.ledger import load_ledger_with_errors
+from report.ledger import load_ledger_with_errors, write_output
 
-GUARD = "plugins.budget_guard"
-# The guard's findings: the book is sound, it just does not follow the budget.
-FINDINGS = (OverrunError, UnbudgetedError)
+UNCOMMITTED_HEADINGS = ["Regel", "Begroot (niet toegezegd)", "Ontvangen"]
+MISSING_HEADINGS = ["Regel", "Verwacht t/m", "Verwacht", "Ontvangen", "Ontbreekt"]
 
 
-def income_watch(filename: str, as_of: datetime.date) -> str:
-    """The report's text for the actual book filename, as of a date."""
+def watch_rows(filename: str, as_of: datetime.date) -> tuple[list[list[str]], list[list[str]], list, str, dict]:
+    """(uncommitted income received, committed income missing, the guard's findings, budget path, options)."""
     entries, errors, options = load_ledger_with_errors(filename)
     findings = [error for error in errors if isinstance(error, FINDINGS)]
     others = [error for error in errors if not isinstance(error, FINDINGS)]
     if others:
-        first = printer.format_error(others[0]).strip()
-        raise ReportError(f"{filename}: the ledger has errors: {first}"
-                          + (f" (and {len(others) - 1} more; run bean-check {filename})" if len(others) > 1 else ""))
-    budget_path = configured_budget(options)
-    if budget_path is None:
+        raise ReportError(f"{filename}: the ledger has errors: "
+                          f"{first_and_more(others, lambda e: printer.format_error(e).strip())}"
+                          + (f" (run bean-check {filename})" if len(others) > 1 else ""))
+    setting, _ = guard_setting(options)  # a bad guard line is one of the errors above
+    if setting is None:
         raise ReportError(f"{filename}: no plugin \"{GUARD}\" line names the budget book of this ledger")
-    lines, year, _ = load_budget(budget_path)  # already checked by the guard while loading
-    income_root = options["name_income"]
-    actuals = actuals_by_quarter((e for e in entries if e.date <= as_of), year, income_root, options["name_expenses"])
+    book = load_budget_book(setting.path)  # already checked by the guard while loading
+    lines, year = book.lines, book.year
+    actuals = actuals_by_quarter((e for e in entries if e.date <= as_of), year, options["name_income"],
+                                 options["name_expenses"])
 
     uncommitted_rows = []
-    missing_rows = []
     for line in lines.values():
         if not line.income:
             continue
@@ -57,23 +58,41 @@ def income_watch(filename: str, as_of: datetime.date) -> str:
         uncommitted = sum((line.quarters[q] for q, ok in line.committed_by_quarter.items() if not ok), ZERO)
         if uncommitted and received > 0:
             uncommitted_rows.append([line.label, format_euro(uncommitted), format_euro(received)])
-        ended = [q for q, ok in line.committed_by_quarter.items() if ok and quarter_end(year, q) < as_of]
-        expected = sum((line.quarters[q] for q in ended), ZERO)
-        if expected > received:
-            missing_rows.append([line.label, f"Q{max(ended)}", format_euro(expected), format_euro(received),
-                                 format_euro(expected - received)])
+    ended = [q for q in QUARTERS if quarter_end(year, q) < as_of]
+    missing_rows = [[o.label, f"Q{o.last_quarter}", format_euro(o.committed_expected), format_euro(o.received),
+                     format_euro(o.committed_missing)]
+                    for o in overdue_income(lines, actuals, ended) if o.committed_missing > 0]
+    return uncommitted_rows, missing_rows, findings, setting.path, options
 
+
+def income_watch(filename: str, as_of: datetime.date) -> str:
+    """The report's text for the actual book filename, as of a date."""
+    uncommitted_rows, missing_rows, findings, budget_path, options = watch_rows(filename, as_of)
     title = options.get("title") or path.basename(filename)
     out = [f"Inkomsten om op te letten — {title} — stand per {as_of.isoformat()}",
            f"Begroting: {_shown(budget_path)}", ""]
-    out += ["Niet-toegezegde inkomsten die toch binnenkwamen",
-            *_table(["Regel", "Begroot (niet toegezegd)", "Ontvangen"], uncommitted_rows), ""]
-    out += ["Toegezegde inkomsten die nog ontbreken (kwartaal voorbij)",
-            *_table(["Regel", "Verwacht t/m", "Verwacht", "Ontvangen", "Ontbreekt"], missing_rows)]
+    out += ["Niet-toegezegde inkomsten die toch binnenkwamen", *_table(UNCOMMITTED_HEADINGS, uncommitted_rows), ""]
+    out += ["Toegezegde inkomsten die nog ontbreken (kwartaal voorbij)", *_table(MISSING_HEADINGS, missing_rows)]
     if findings:
-        out += ["", f"Let op: bean-check meldt {len(findings)} bevinding(en) van de begrotingsbewaking "
-                    f"(overschrijdingen of boekingen zonder begrotingsregel): bean-check {filename}"]
+        out += ["", (f"Let op: bean-check meldt {len(findings)} bevinding(en) van de begrotingsbewaking "
+                     f"(overschrijdingen of boekingen zonder begrotingsregel): bean-check {filename}")]
     return "\n".join(out) + "\n"
+
+
+def income_watch_csv(filename: str, as_of: datetime.date) -> str:
+    """The same two tables as CSV (';'), one row per line, the table named in the first column."""
+    import csv
+    import io
+
+    uncommitted_rows, missing_rows, _, _, _ = watch_rows(filename, as_of)
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=";", lineterminator="\n")
+    writer.writerow(["tabel", *MISSING_HEADINGS])
+    for row in uncommitted_rows:
+        writer.writerow(["niet-toegezegd ontvangen", row[0], "", row[1], row[2], ""])
+    for row in missing_rows:
+        writer.writerow(["toegezegd ontbreekt", *row])
+    return out.getvalue()
 
 
 def _shown(filename: str) -> str:
@@ -106,12 +125,18 @@ def _date(text: str) -> datetime.date:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m report.income_watch",
                                      description="Income that needs attention: uncommitted income received, "
-                                                 "committed income missing.")
+                                                 "committed income missing. The budget book is the one the "
+                                                 "actual book names in its plugin \"plugins.budget_guard\" line.")
     parser.add_argument("ledger", help="the actual book, e.g. ledger/boekhouding-2022.beancount")
     parser.add_argument("--datum", type=_date, default=None, help="as of this date (YYYY-MM-DD); default today")
+    parser.add_argument("--csv", metavar="FILE", help="write the tables as CSV to FILE ('-' for standard output)")
     args = parser.parse_args(argv)
     try:
-        sys.stdout.write(income_watch(args.ledger, args.datum or datetime.date.today()))
+        as_of = args.datum or datetime.date.today()
+        if args.csv:
+            write_output(args.csv, income_watch_csv(args.ledger, as_of))
+        else:
+            sys.stdout.write(income_watch(args.ledger, as_of))
     except ReportError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1

@@ -1,10 +1,12 @@
-"""Loading a ledger for a report: any error of the book stops the report."""
+"""Loading a ledger for a report (any error of the book stops it), and writing a report's output."""
 
+import sys
 from os import path
 
-from beancount import loader
 from beancount.parser import printer
 
+from books.loader import load_book
+from plugins.errors import first_and_more
 from report.errors import ReportError
 
 
@@ -16,7 +18,7 @@ def load_ledger_with_errors(filename: str) -> tuple[list, list, dict]:
     """
     if not path.isfile(filename):
         raise ReportError(f"{filename}: ledger file not found")
-    entries, errors, options = loader.load_file(filename)
+    entries, errors, options = load_book(filename)
     return entries, errors, options
 
 
@@ -28,7 +30,19 @@ def load_ledger(filename: str) -> tuple[list, dict]:
     """
     entries, errors, options = load_ledger_with_errors(filename)
     if errors:
-        first = printer.format_error(errors[0]).strip()
-        more = f" (and {len(errors) - 1} more; run bean-check {filename})" if len(errors) > 1 else ""
-        raise ReportError(f"{filename}: the ledger has errors: {first}{more}")
+        raise ReportError(f"{filename}: the ledger has errors: "
+                          f"{first_and_more(errors, lambda e: printer.format_error(e).strip())}"
+                          f" (run bean-check {filename})")
     return entries, options
+
+
+def write_output(filename: str, text: str) -> None:
+    """Write a report's text (CSV) to filename, or to standard output for '-'."""
+    if filename == "-":
+        sys.stdout.write(text)
+        return
+    try:
+        with open(filename, "w", encoding="utf-8", newline="") as file:
+            file.write(text)
+    except OSError as exc:
+        raise ReportError(f"{filename}: cannot write CSV ({exc.strerror})") from None

@@ -3,7 +3,7 @@
 import csv
 import io
 
-from report.budget_table import AMOUNT_COLUMNS, HEADINGS, TableRow
+from report.budget_table import AMOUNT_COLUMNS, HEADINGS, TableRow, yes_no
 from report.dutch_format import format_euro
 
 INDENT = {"sectie": 0, "groep": 0, "regel": 2, "totaal": 0, "resultaat": 0, "toegezegd": 2}
@@ -12,7 +12,7 @@ INDENT = {"sectie": 0, "groep": 0, "regel": 2, "totaal": 0, "resultaat": 0, "toe
 def render_text(rows: list[TableRow], headings: tuple[str, ...] = HEADINGS, missing: str = "") -> str:
     """The table as aligned text; the first section heading carries the column headings.
 
-    The last heading is a text column (row.toegezegd); missing amounts show as `missing`.
+    The last heading is a text column (row.committed as ja/nee, or row.note); missing amounts show as `missing`.
     """
     cells = []
     headed = False
@@ -23,7 +23,7 @@ def render_text(rows: list[TableRow], headings: tuple[str, ...] = HEADINGS, miss
             headed = True
         elif row.amounts:
             cells.append([label, *(missing if value is None else format_euro(value) for value in row.amounts),
-                          row.toegezegd])
+                          row.note or yes_no(row.committed)])
         else:
             cells.append([label])
     width = max(len(cell[0]) for cell in cells)
@@ -45,5 +45,5 @@ def render_csv(rows: list[TableRow]) -> str:
     writer.writerow(["soort", "omschrijving", *HEADINGS, "rekening"])
     for row in rows:
         amounts = [("" if value is None else str(value)) for value in row.amounts] or [""] * len(AMOUNT_COLUMNS)
-        writer.writerow([row.kind, row.label, *amounts, row.toegezegd, row.account or ""])
+        writer.writerow([str(row.kind), row.label, *amounts, row.note or yes_no(row.committed), row.account or ""])
     return out.getvalue()

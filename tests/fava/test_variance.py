@@ -11,15 +11,18 @@ from fava_books import copy_books
 from report.budget_table import budget_table
 from report.errors import ReportError
 from report.ledger import load_ledger
-from report.variance import (AFGESLOTEN, LOPEND, NIET_BEGONNEN, budget_setting, load_books, quarters_of, read_budget,
-                             variance_report)
+from plugins.budget_book import budget_setting
+from report.variance import load_books
+from report.variance_model import QuarterStatus, quarters_of, variance_report
+
+AFGESLOTEN, LOPEND, NIET_BEGONNEN = QuarterStatus.CLOSED, QuarterStatus.RUNNING, QuarterStatus.NOT_STARTED
 
 D = Decimal
 
 
 def report_of(budget_path, actual_path):
-    _, actual_entries, actual_options, budget_entries, budget_options = load_books(str(actual_path), str(budget_path))
-    return variance_report(read_budget(budget_entries, budget_options), actual_entries, actual_options)
+    _, actual_entries, actual_options, book, policy = load_books(str(actual_path), str(budget_path))
+    return variance_report(book, actual_entries, actual_options, policy)
 
 
 @pytest.fixture(scope="module")
@@ -34,13 +37,13 @@ def line(report, account):
 def test_the_actual_book_names_its_budget_book(books):
     budget, actual = books
     entries, options = load_ledger(str(budget))
-    assert budget_setting(entries, options) is None  # the budget book is its own budget
+    assert budget_setting(entries, options) == (None, [])  # the budget book is its own budget
     _, actual_entries, actual_options, *_ = load_books(str(actual))
-    assert budget_setting(actual_entries, actual_options) == str(budget)
+    assert budget_setting(actual_entries, actual_options)[0].path == str(budget)
 
 
 def test_quarters_by_the_latest_entry(report):
-    assert report.peildatum == date(2022, 4, 5)
+    assert report.as_of == date(2022, 4, 5)
     assert [q.status for q in report.quarters] == [AFGESLOTEN, LOPEND, NIET_BEGONNEN, NIET_BEGONNEN]
     assert [q.period for q in report.quarters] == ["2022-Q1", "2022-Q2", "2022-Q3", "2022-Q4"]
     assert [q.status for q in quarters_of(2022, None)] == [NIET_BEGONNEN] * 4
@@ -51,13 +54,13 @@ def test_quarters_by_the_latest_entry(report):
 def test_the_hand_made_entry_against_its_budget(report):
     kernteam = line(report, "Uitgaven:Kernteam")
     q1 = kernteam.quarters[0]
-    assert (q1.begroting, q1.realisatie, q1.verschil, q1.boekingen) == (D(17250), D(18000), D(750), 1)
+    assert (q1.budget, q1.actual, q1.variance, q1.postings) == (D(17250), D(18000), D(750), 1)
     assert round(q1.percent, 2) == D("4.35")
     assert report.mark(kernteam, q1, 1) == "goedgekeurd"  # Bestuursbesluit 2022-03 covers the 750
     hosting = line(report, "Uitgaven:Automatisering")
-    assert (hosting.quarters[0].verschil, report.mark(hosting, hosting.quarters[0], 1)) == (D(65), "overschreden")
+    assert (hosting.quarters[0].variance, report.mark(hosting, hosting.quarters[0], 1)) == (D(65), "overschreden")
     leden = line(report, "Inkomsten:Contributies:IndividueleLeden")
-    assert (leden.quarters[0].verschil, report.mark(leden, leden.quarters[0], 1)) == (D(-268), "achter")
+    assert (leden.quarters[0].variance, report.mark(leden, leden.quarters[0], 1)) == (D(-268), "achter")
     assert [a.decision for a in report.approvals] == ["Bestuursbesluit 2022-03"]
 
 
@@ -65,14 +68,14 @@ def test_no_made_up_zeros(report):
     festival = line(report, "Uitgaven:Festival")
     q1, q2, q3, _ = festival.quarters
     # Q1 is over and nothing was booked: no realisatie, but the budget was not spent.
-    assert (q1.realisatie, q1.verschil, q1.prognose) == (None, D(-10000), D(0))
+    assert (q1.actual, q1.variance, q1.forecast) == (None, D(-10000), D(0))
     # Q2 runs and nothing is booked yet: nothing to compare.
-    assert (q2.realisatie, q2.verschil, q2.percent) == (None, None, None)
+    assert (q2.actual, q2.variance, q2.percent) == (None, None, None)
     # Q3 has not begun: the budget is still to come.
     magazine = line(report, "Uitgaven:Magazine")
-    assert (magazine.quarters[3].realisatie, magazine.quarters[3].verschil, magazine.quarters[3].prognose) == (
+    assert (magazine.quarters[3].actual, magazine.quarters[3].variance, magazine.quarters[3].forecast) == (
         None, None, D(2000))
-    assert festival.year.realisatie is None
+    assert festival.year.actual is None
     assert any("Nog geen boekingen" in note and "Festival" in note for note in report.notes)
     assert any("Q3 en Q4 zijn nog niet begonnen" in note for note in report.notes)
 
@@ -80,15 +83,15 @@ def test_no_made_up_zeros(report):
 def test_prognose_is_actual_to_date_plus_the_budget_to_come(report):
     kernteam = line(report, "Uitgaven:Kernteam")
     # Q1 actual 18.000, Q2 (running, nothing booked) its budget, Q3 and Q4 their budget.
-    assert kernteam.year.prognose == D(18000) + 3 * D(17250)
-    assert kernteam.year.verschil == D(750)
+    assert kernteam.year.forecast == D(18000) + 3 * D(17250)
+    assert kernteam.year.variance == D(750)
     bank = line(report, "Uitgaven:Bankkosten")
-    assert [q.prognose for q in bank.quarters] == [D(0), D(30), D(30), D(30)]  # Q2: max(12, 30)
+    assert [q.forecast for q in bank.quarters] == [D(0), D(30), D(30), D(30)]  # Q2: max(12, 30)
     rows = {row.kind + row.label: row for row in report.rows if row.year}
     income, expenses = (r for r in report.rows if r.kind == "totaal")
-    assert report.result.year.prognose == income.year.prognose - expenses.year.prognose
-    assert report.summary.prognose == report.result.year.prognose
-    assert rows["resultaatRESULTAAT"].quarters[0].realisatie == D(6500) - D(18400)
+    assert report.result.year.forecast == income.year.forecast - expenses.year.forecast
+    assert report.summary.forecast == report.result.year.forecast
+    assert rows["resultaatRESULTAAT"].quarters[0].actual == D(6500) - D(18400)
 
 
 def test_budget_side_is_make_reports_table(books, report, seed_table):
@@ -97,26 +100,26 @@ def test_budget_side_is_make_reports_table(books, report, seed_table):
     table = {row.account: row.amounts for row in budget_table(entries, options) if row.kind == "regel"}
     for row in report.rows:
         if row.kind == "regel":
-            assert tuple(q.begroting for q in row.quarters) + (row.year.begroting,) == table[row.account]
+            assert tuple(q.budget for q in row.quarters) + (row.year.budget,) == table[row.account]
     totals = [row for row in report.rows if row.kind in ("totaal", "resultaat")]
     seed = {row["sectie"] + row["groep"]: row for row in seed_table if not row["regel"]}
-    assert [r.year.begroting for r in totals] == [seed["INKOMSTENTOTAAL"]["totaal"], seed["UITGAVENTOTAAL"]["totaal"],
+    assert [r.year.budget for r in totals] == [seed["INKOMSTENTOTAAL"]["totaal"], seed["UITGAVENTOTAAL"]["totaal"],
                                                   seed["RESULTAAT"]["totaal"]]
-    assert report.summary.begroot == D(-40821)
-    assert report.summary.begroot_toegezegd == D(-72321)
+    assert report.summary.budget == D(-40821)
+    assert report.summary.committed_budget == D(-72321)
     # Committed only: the uncommitted income still to come (Q2-Q4 deuglat, raad van anders, onderzoek) is left out.
     to_come = 3 * D(750) + 3 * D(250) + D(10000)
-    assert report.summary.prognose_toegezegd == report.summary.prognose - to_come
+    assert report.summary.committed_forecast == report.summary.forecast - to_come
 
 
 def test_a_book_without_actuals(tmp_path):
     budget, actual = copy_books(tmp_path, actuals="")
     report = report_of(budget, actual)
-    assert report.peildatum is None
+    assert report.as_of is None
     assert all(q.status == NIET_BEGONNEN for q in report.quarters)
-    assert all(f.realisatie is None and f.verschil is None for row in report.rows if row.year
+    assert all(f.actual is None and f.variance is None for row in report.rows if row.year
                for f in (*row.quarters, row.year))
-    assert report.summary.prognose == report.summary.begroot
+    assert report.summary.forecast == report.summary.budget
     assert "nog geen boekingen" in report.notes[0]
 
 
@@ -131,7 +134,7 @@ def test_unbudgeted_account_shows_as_its_own_line(tmp_path):
     budget, actual = copy_books(tmp_path, actuals=extra)
     report = report_of(budget, actual)
     row = line(report, "Uitgaven:Onvoorzien")
-    assert (row.budgeted, row.label, row.quarters[0].begroting, row.quarters[0].verschil) == (
+    assert (row.budgeted, row.label, row.quarters[0].budget, row.quarters[0].variance) == (
         False, "Onvoorzien", None, D(99))
     assert any("zonder begroting" in note and "Onvoorzien" in note for note in report.notes)
 
@@ -180,4 +183,21 @@ def test_a_book_without_the_guard_names_its_budget_on_the_extension_line(tmp_pat
     book.write_text('option "title" "Kas"\n'
                     "2022-01-01 custom \"fava-extension\" \"fava_begroting\" \"{'budget': 'begroting.beancount'}\"\n")
     entries, options = load_ledger(str(book))
-    assert budget_setting(entries, options) == str(tmp_path / "begroting.beancount")
+    assert budget_setting(entries, options)[0].path == str(tmp_path / "begroting.beancount")
+
+
+def test_a_budget_named_on_the_extension_line_must_stay_in_the_repository(tmp_path):
+    (tmp_path / "pyproject.toml").write_text("")
+    book = tmp_path / "kas.beancount"
+    escape = "../" * len(tmp_path.parts) + "etc/passwd"
+    book.write_text('option "title" "Kas"\n'
+                    f"2022-01-01 custom \"fava-extension\" \"fava_begroting\" \"{{'budget': '{escape}'}}\"\n")
+    entries, options = load_ledger(str(book))
+    setting, errors = budget_setting(entries, options)
+    assert setting is None
+    assert [(e.source["filename"], e.source["lineno"], e.message) for e in errors] == [
+        (str(book), 2, f"fava_begroting: option 'budget': path '{escape}' leads outside the repository {tmp_path} "
+                       "(to /etc/passwd)")]
+    result = run_cli(book)
+    assert result.returncode == 1 and "leads outside the repository" in result.stderr
+    assert "Traceback" not in result.stderr

@@ -256,7 +256,9 @@ def test_make_import(tmp_path):
 
 def test_a_budget_overrun_in_the_book_does_not_stop_the_import(tmp_path):
     book = make_book(tmp_path, SYNTHETIC_ACCOUNTS, OPENINGS)
-    budget = REPO / "ledger" / "begroting-2022.beancount"
+    shutil.copytree(REPO / "ledger", tmp_path / "ledger")  # the budget book must lie beside the book it guards
+    shutil.copytree(REPO / "queries", tmp_path / "queries")
+    budget = tmp_path / "ledger" / "begroting-2022.beancount"
     with book.open("a", encoding="utf-8") as file:
         file.write(f"""\nplugin "plugins.budget_guard" "{{'budget': '{budget}'}}"\n
 2022-01-02 * "drukwerk zonder begrotingsregel"

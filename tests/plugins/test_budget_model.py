@@ -8,7 +8,7 @@ from decimal import Decimal as D
 
 from beancount import loader
 
-from plugins import budget_model
+from plugins import budget_book, budget_model
 from plugins.budget_model import Approval, actuals_by_quarter, budget_lines, find_overruns, read_approvals
 
 BUDGET = """
@@ -150,19 +150,56 @@ def test_load_budget_caches_on_mtime_of_every_file(tmp_path):
     book.write_text(head + 'include "posten.beancount"\n')
     posten.write_text('option "name_assets" "Activa"\noption "name_income" "Inkomsten"\n'
                       'option "name_expenses" "Uitgaven"\n2022-01-01 * "contributies"' + body)
-    first = budget_model.load_budget(str(book))
-    assert first[1] == 2022 and first[2] == [] and len(first[0]) == 4
-    assert budget_model.load_budget(str(book)) is first
+    first = budget_book.load_budget_book(str(book))
+    assert first.year == 2022 and first.errors == [] and len(first.lines) == 4
+    assert set(first.files) == {str(book), str(posten)}
+    assert budget_book.load_budget_book(str(book)) is first
     # An edit of an included file (new mtime) is seen.
     posten.write_text(posten.read_text().replace("-6000 EUR", "-6500 EUR"))
     later = time.time() + 5
     os.utime(posten, (later, later))
-    second = budget_model.load_budget(str(book))
+    second = budget_book.load_budget_book(str(book))
     assert second is not first
-    assert second[0]["Inkomsten:Contributies"].quarters[1] == D(6500)
+    assert second.lines["Inkomsten:Contributies"].quarters[1] == D(6500)
 
 
 def test_load_budget_missing_file(tmp_path):
-    lines, year, errors = budget_model.load_budget(str(tmp_path / "geen.beancount"))
-    assert (lines, year) == ({}, 0)
-    assert [e.message for e in errors] == [f"budget book not found: {tmp_path / 'geen.beancount'}"]
+    book = budget_book.load_budget_book(str(tmp_path / "geen.beancount"))
+    assert (book.lines, book.year) == ({}, 0)
+    assert [e.message for e in book.errors] == [f"budget book not found: {tmp_path / 'geen.beancount'}"]
+
+
+# ---------------------------------------------------------------- the one verdict
+
+
+def test_a_quarter_above_its_own_budget_within_budget_year_to_date_is_information():
+    lines, _ = budget_lines(*load(BUDGET))
+    # Festival: 10000 in Q1, nothing spent then, 9000 in Q2: Q2 alone is over its 0, the year to date is not.
+    actuals = {"Uitgaven:Festival": {1: D(0), 2: D(9000), 3: D(0), 4: D(0)}}
+    judged = budget_model.judge(lines, actuals, [], budget_model.Policy())
+    assert {key: j.verdict for key, j in judged.items()} == {("Uitgaven:Festival", 2): budget_model.Verdict.INFO}
+    # Per quarter, the same spending is an overrun in Q2; with a tolerance of 9000 it is information again.
+    per_quarter = budget_model.judge(lines, actuals, [], budget_model.Policy(cumulative=False))
+    assert per_quarter[("Uitgaven:Festival", 2)].verdict is budget_model.Verdict.OVER
+    tolerant = budget_model.judge(lines, actuals, [], budget_model.Policy(D(9000), cumulative=False))
+    assert tolerant[("Uitgaven:Festival", 2)].verdict is budget_model.Verdict.INFO
+
+
+def test_an_overrun_reported_once_is_information_in_the_quarters_after_until_it_grows():
+    lines, _ = budget_lines(*load(BUDGET))
+    actuals = {"Uitgaven:Kernteam": {1: D(4000), 2: D(3000), 3: D(500), 4: D(0)}}
+    judged = budget_model.judge(lines, actuals, [], budget_model.Policy())
+    verdicts = {quarter: judged[("Uitgaven:Kernteam", quarter)].verdict for quarter in (1, 2, 3)}
+    assert verdicts == {1: budget_model.Verdict.OVER, 2: budget_model.Verdict.INFO, 3: budget_model.Verdict.OVER}
+    assert budget_model.year_verdict(judged, "Uitgaven:Kernteam") is budget_model.Verdict.OVER
+
+
+def test_committed_income_that_is_late_and_uncommitted_income_that_did_not_come():
+    lines, _ = budget_lines(*load(BUDGET))
+    actuals = {"Inkomsten:Contributies": {1: D(5000)}, "Inkomsten:Fonds": {3: D(500)}}
+    overdue = {o.account: o for o in budget_model.overdue_income(lines, actuals, [1, 2, 3])}
+    assert (overdue["Inkomsten:Contributies"].committed_missing, overdue["Inkomsten:Contributies"].last_quarter) == (
+        D(1000), 1)
+    # Fonds: 1000 committed in Q1 and 2000 uncommitted in Q3; 500 came in, counted against the committed part.
+    assert (overdue["Inkomsten:Fonds"].committed_missing, overdue["Inkomsten:Fonds"].uncommitted_missing) == (
+        D(500), D(2000))

@@ -62,6 +62,11 @@ def load(tmp_path, text=BOOK, config=DEFAULT_CONFIG):
     return entries, [(e.source["filename"], e.source["lineno"], e.message) for e in errors], str(book)
 
 
+def plugin_line(book):
+    """The line of the book's `plugin "plugins.budget_rules"` directive: where a config error is located."""
+    return line_of(open(book, encoding="utf-8").read(), 'plugin "plugins.budget_rules"')
+
+
 def line_of(text, needle, nth=1):
     """The 1-based line number of the nth line of text that contains needle."""
     hits = [number for number, line in enumerate(text.splitlines(), 1) if needle in line]
@@ -270,20 +275,20 @@ def test_adopted_budget_in_another_currency(tmp_path):
 def test_unknown_option_is_one_error_and_keeps_every_entry(tmp_path):
     good, _, _ = load(tmp_path)
     entries, errors, book = load(tmp_path, config="{'tegenrekening': 'Activa:GeplandeLiquiditeit'}")
-    assert errors == [(book, 0, "plugins.budget_rules: unknown option 'tegenrekening'; known options: counter_account")]
+    assert errors == [(book, plugin_line(book), "plugins.budget_rules: unknown option 'tegenrekening'; known options: counter_account")]
     assert len(entries) == len(good)
 
 
 def test_counter_account_not_opened_is_one_error(tmp_path):
     good, _, _ = load(tmp_path)
     entries, errors, book = load(tmp_path, config="{'counter_account': 'Activa:Kas'}")
-    assert errors == [(book, 0, "plugins.budget_rules: counter account 'Activa:Kas' is not opened in this book")]
+    assert errors == [(book, plugin_line(book), "plugins.budget_rules: counter account 'Activa:Kas' is not opened in this book")]
     assert len(entries) == len(good)
 
 
 def test_configuration_that_is_not_a_dict(tmp_path):
     entries, errors, book = load(tmp_path, config="Activa:GeplandeLiquiditeit")
-    assert errors == [(book, 0, "plugins.budget_rules: configuration is not a Python literal: "
+    assert errors == [(book, plugin_line(book), "plugins.budget_rules: configuration is not a Python literal: "
                                 "'Activa:GeplandeLiquiditeit' (SyntaxError)")]
     assert sum(isinstance(e, data.Transaction) for e in entries) == 5
 
