@@ -11,7 +11,7 @@ import pytest
 from fava_books import ACTUAL_SLUG, UNREVIEWED_JUNE, copy_books, start_board, stop
 from playwright.sync_api import expect
 from seed_data import BIN
-from test_browser import browser, open_page, page  # noqa: F401 (fixtures)
+from test_browser import open_page, page  # noqa: F401 (fixtures)
 
 # The festival (budgeted in Q1) is held in May and runs 1.500 over; the board approved that.
 # Two June bank lines wait on Passiva:NogTeRubriceren (flag !), one of them the June salary.
