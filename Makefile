@@ -10,7 +10,7 @@ PORT   ?= 5000
 BUDGET := ledger/begroting-2022.beancount
 BOOKS  := ledger/begroting-2022.beancount ledger/boekhouding-2022.beancount
 
-.PHONY: setup fava test report check clean import board bench inkomsten
+.PHONY: setup fava test report check clean import board bench inkomsten afsluiten kascontrole
 
 setup: $(VENV)/.installed
 
@@ -73,6 +73,14 @@ bench: setup
 	  { $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends hledger >/dev/null; } \
 	  || echo "make bench: could not install hledger; its rows are left out" >&2; }
 	@$(BIN)/python -m bench --sizes $(SIZES) $(if $(ROUNDS),--rounds $(ROUNDS)) $(if $(README),--readme)
+
+# make afsluiten DATUM=2022-03-31 DOOR="Kascommissie, verslag 2022-04-12"
+#                     close the actual book up to DATUM after the board or kascommissie approved it:
+#                     a fingerprint of every entry up to that day goes into
+#                     ledger/boekhouding-2022/afsluitingen.beancount; bean-check then reports any
+#                     change to the closed period (README: "Closed periods")
+afsluiten: setup
+	@$(BIN)/python -m closing ledger/boekhouding-2022.beancount --datum "$(DATUM)" --door "$(DOOR)"
 
 clean:
 	rm -rf $(VENV)
