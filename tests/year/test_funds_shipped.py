@@ -22,7 +22,7 @@ FUND = "Vermogen:Bestemmingsfondsen:Rechtszaak"
 
 
 def test_the_lawsuit_fund_is_declared_as_the_seed_describes_it():
-    entries, errors, options = load_book(BUDGET)
+    entries, _, options = load_book(BUDGET)
     funds, declaration_errors = read_funds(entries, options)
     assert declaration_errors == []
     fund = funds[FUND]
