@@ -30,7 +30,7 @@ def line_of(body: str, needle: str) -> int:
 
 
 def load(body: str):
-    entries, errors, options = loader.load_string(textwrap.dedent(HEAD) + textwrap.dedent(body))
+    _, errors, _ = loader.load_string(textwrap.dedent(HEAD) + textwrap.dedent(body))
     return [e for e in errors if type(e).__name__ == "FundError"]
 
 
