@@ -82,5 +82,15 @@ bench: setup
 afsluiten: setup
 	@$(BIN)/python -m closing ledger/boekhouding-2022.beancount --datum "$(DATUM)" --door "$(DOOR)"
 
+# make kascontrole                      the kascommissie's pack in build/kascontrole/: kascontrole.txt
+#                                       and a CSV per section (bank reconciliation, entries to review,
+#                                       expenses without a document, overruns and approvals, funds,
+#                                       closed periods, bean-check errors); README: "Kascontrole"
+# make kascontrole KASCONTROLE=dir DREMPEL=250   another folder; documents required above 250 EUR
+KASCONTROLE ?= build/kascontrole
+DREMPEL     ?= 500
+kascontrole: setup
+	@$(BIN)/python -m audit ledger/boekhouding-2022.beancount --map "$(KASCONTROLE)" --drempel "$(DREMPEL)"
+
 clean:
 	rm -rf $(VENV)
