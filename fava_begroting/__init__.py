@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any
 from fava.ext import FavaExtensionBase
 from flask import current_app, g, request
 
+from fava_begroting.funds_section import FundsSection, funds_section
 from fava_begroting.links import journal_base
 from fava_begroting.view import (
     Books,
@@ -63,6 +64,7 @@ class Begroting(FavaExtensionBase):
         # reload, and holding it here keeps its id from being reused) and on file stamps.
         self._budget: tuple[list | None, tuple, Budget, list[str]] | None = None  # entries, key, budget, files
         self._page: tuple[list, tuple, Page] | None = None
+        self._funds: tuple[list, FundsSection] | None = None
 
     # The configuration is read again from the book on every page (budget_setting), so an
     # edited fava-extension line counts after Fava's reload, like every other line.
@@ -93,6 +95,13 @@ class Begroting(FavaExtensionBase):
             cached = self._page = (ledger.all_entries, key, self._build(title, budget, None if own else name,
                                                                          budget_slug))
         return cached[2]
+
+    def funds(self) -> FundsSection:
+        """The earmarked funds and conditional lines at the end of the page (fava_begroting.funds_section)."""
+        cached = self._funds
+        if cached is None or cached[0] is not self.ledger.all_entries:
+            cached = self._funds = (self.ledger.all_entries, funds_section(self.ledger.all_entries, self.ledger.options))
+        return cached[1]
 
     def _read_budget(self, filename: str | None) -> tuple[tuple, Budget]:
         """The budget of the budget book (of this book when filename is None).
