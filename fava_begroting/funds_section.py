@@ -85,6 +85,8 @@ def funds_section(entries: list, options: Mapping) -> FundsSection:
         actual = None
     else:
         lines, year, _ = load_budget(budget)
+        if not lines:  # the page above says why the budget cannot be shown
+            return section
         actual = actual_funds(funds, entries, year, options)
     planned = planned_funds(funds, lines)
     for name, fund in funds.items():

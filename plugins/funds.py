@@ -208,8 +208,10 @@ def actual_funds(funds: Mapping[str, Fund], entries: list, year: int,
 
 def opening_balances(funds: Mapping[str, Fund], entries: Iterable, year: int) -> dict[str, Decimal]:
     """What each fund held at the start of the year: its account's balance on 1 January (positive)."""
-    first_day = datetime.date(year, 1, 1)
     opening = dict.fromkeys(funds, ZERO)
+    if not datetime.MINYEAR <= year <= datetime.MAXYEAR:  # no budget year known
+        return opening
+    first_day = datetime.date(year, 1, 1)
     for entry in entries:
         if not isinstance(entry, data.Transaction) or entry.date > first_day:
             continue
