@@ -208,18 +208,45 @@ def actual_funds(funds: Mapping[str, Fund], entries: list, year: int,
 
 def opening_balances(funds: Mapping[str, Fund], entries: Iterable, year: int) -> dict[str, Decimal]:
     """What each fund held at the start of the year: its account's balance on 1 January (positive)."""
-    opening = dict.fromkeys(funds, ZERO)
+    return _openings(_postings_on(funds, entries), year)
+
+
+def _openings(fund_postings: Mapping[str, list[Booking]], year: int) -> dict[str, Decimal]:
+    opening = dict.fromkeys(fund_postings, ZERO)
     if not datetime.MINYEAR <= year <= datetime.MAXYEAR:  # no budget year known
         return opening
     first_day = datetime.date(year, 1, 1)
+    for account, bookings in fund_postings.items():
+        opening[account] = -sum((number for date, number, _ in bookings if date <= first_day), ZERO)
+    return opening
+
+
+# One EUR posting on an account of interest: (date, number as booked, transaction). A plain
+# tuple: the plugins collect one per posting on a fund or conditional line of the whole book.
+Booking = tuple[datetime.date, Decimal, data.Transaction]
+
+
+def _postings_on(accounts: Iterable[str], entries: Iterable) -> dict[str, list[Booking]]:
+    """One pass over the entries: the EUR postings on each of the accounts, in date order."""
+    found: dict[str, list[Booking]] = {account: [] for account in accounts}
+    get = found.get
+    transaction = data.Transaction
     for entry in entries:
-        if not isinstance(entry, data.Transaction) or entry.date > first_day:
+        if type(entry) is not transaction:
             continue
         for posting in entry.postings:
-            number = _eur(posting)
-            if posting.account in opening and number is not None:
-                opening[posting.account] -= number
-    return opening
+            bucket = get(posting.account)
+            if bucket is not None:
+                units = posting.units
+                if units is not None and units.currency == CURRENCY and isinstance(units.number, Decimal):
+                    bucket.append((entry.date, units.number, entry))
+    for bucket in found.values():
+        bucket.sort(key=_date)  # stable: the book's order within a day
+    return found
+
+
+def _date(booking: Booking) -> datetime.date:
+    return booking[0]
 
 
 # ---------------------------------------------------------------- rules
@@ -245,40 +272,39 @@ def fund_shortfalls(funds: Mapping[str, Fund], entries: list, options_map: Mappi
 
     What it holds: the opening balance plus income received up to and including the
     spending's date (income of the same day counts). Reported where the fund goes
-    short, and again each time it goes short anew after income restored it.
+    short, and again each time it goes short anew after income restored it. One pass
+    over the entries for all funds.
     """
     income_root, _ = _roots(options_map)
-    transactions = sorted((e for e in entries if isinstance(e, data.Transaction)), key=lambda e: e.date)
-    years = {entry.date.year for entry in transactions}
-    openings = {year: opening_balances(funds, transactions, year) for year in years}
+    lines = [a for fund in funds.values() for a in fund.income_lines + fund.expense_lines]
+    postings = _postings_on([*funds, *lines], entries)
+    fund_postings = {name: postings[name] for name in funds}
+    openings: dict[int, dict[str, Decimal]] = {}
     found: list[Shortfall] = []
     for name, fund in funds.items():
-        by_date: dict[datetime.date, list[tuple[Role, str, Decimal, data.Transaction]]] = {}
-        for entry in transactions:
-            for posting in entry.postings:
-                role = fund.role(posting.account)
-                booked = _eur(posting)
-                if role is None or booked is None:
-                    continue
-                number = natural_amount(posting.account, booked, income_root)
-                by_date.setdefault(entry.date, []).append((role, posting.account, number, entry))
+        events: list[tuple[datetime.date, int, Decimal, str, data.Transaction]] = []  # income (0) before spending (1)
+        for account in fund.income_lines:
+            sign = -1 if is_income(account, income_root) else 1
+            events.extend((date, 0, sign * number, account, entry) for date, number, entry in postings[account])
+        for account in fund.expense_lines:
+            events.extend((date, 1, number, account, entry) for date, number, entry in postings[account])
+        events.sort(key=lambda event: (event[0], event[1]))
         year = None
         received = spent = ZERO
         short = False
-        for date in sorted(by_date):
+        for date, kind, number, account, entry in events:
             if date.year != year:
+                if date.year not in openings:
+                    openings[date.year] = _openings(fund_postings, date.year)
                 year, received, spent, short = date.year, openings[date.year][name], ZERO, False
-            events = by_date[date]
-            received += sum((n for role, _, n, _ in events if role is Role.FEEDS), ZERO)
-            if received >= spent:
-                short = False
-            for role, account, number, entry in events:
-                if role is not Role.SPENDS:
-                    continue
-                spent += number
-                if spent > received and not short:
-                    found.append(Shortfall(fund, account, entry, received, spent))
-                short = spent > received
+            if kind == 0:
+                received += number
+                short = short and spent > received
+                continue
+            spent += number
+            if spent > received and not short:
+                found.append(Shortfall(fund, account, entry, received, spent))
+            short = spent > received
     return found
 
 
@@ -307,18 +333,20 @@ class ConditionStatus:
         return self.met_on is not None
 
 
-def condition_met_on(condition: Condition, entries: Iterable, options_map: Mapping | None = None) -> datetime.date | None:
-    """The date the condition was met: the first day income was booked on its income line."""
-    income_root, _ = _roots(options_map)
+def _met_on(income_postings: list[Booking], income_root: str, account: str) -> datetime.date | None:
     received = ZERO
-    for entry in sorted((e for e in entries if isinstance(e, data.Transaction)), key=lambda e: e.date):
-        for posting in entry.postings:
-            booked = _eur(posting)
-            if posting.account == condition.income_account and booked is not None:
-                received += natural_amount(posting.account, booked, income_root)
+    for date, number, _ in income_postings:
+        received += natural_amount(account, number, income_root)
         if received > 0:
-            return entry.date
+            return date
     return None
+
+
+def condition_met_on(condition: Condition, entries: Iterable, options_map: Mapping | None = None) -> datetime.date | None:
+    """The date the condition was met: the first day the income booked on its income line was positive."""
+    income_root, _ = _roots(options_map)
+    postings = _postings_on([condition.income_account], entries)[condition.income_account]
+    return _met_on(postings, income_root, condition.income_account)
 
 
 def condition_breaches(conditions: Mapping[str, Condition], entries: list, approvals: Iterable[Approval],
@@ -328,7 +356,9 @@ def condition_breaches(conditions: Mapping[str, Condition], entries: list, appro
     Board approvals are those of plugins.budget_model.read_approvals: `bestuursbesluit:`
     on the transaction approves its spending; `custom "overschrijding-goedgekeurd"` on the
     line approves spending up to its amount (all such decisions of the line together).
+    One pass over the entries for all conditions.
     """
+    income_root, _ = _roots(options_map)
     pools: dict[str, Decimal] = {}
     approved_meta: set[int] = set()  # the meta dicts that carry a bestuursbesluit
     for approval in approvals:
@@ -338,14 +368,18 @@ def condition_breaches(conditions: Mapping[str, Condition], entries: list, appro
             approved_meta.add(id(approval.meta))
         else:
             pools[approval.account] = pools.get(approval.account, ZERO) + approval.amount
+    postings = _postings_on([*conditions, *(c.income_account for c in conditions.values())], entries)
     found: list[Breach] = []
     for name, condition in conditions.items():
-        met_on = condition_met_on(condition, entries, options_map)
+        met_on = _met_on(postings[condition.income_account], income_root, condition.income_account)
         pool = pools.get(name, ZERO)
-        for entry in sorted((e for e in entries if isinstance(e, data.Transaction)), key=lambda e: e.date):
-            if met_on is not None and entry.date >= met_on:
+        spending: dict[int, tuple[data.Transaction, Decimal]] = {}  # per transaction, in date order
+        for date, number, booked in postings[name]:
+            if met_on is not None and date >= met_on:
                 break
-            amount = sum((_eur(p) or ZERO for p in entry.postings if p.account == name), ZERO)
+            entry, amount = spending.get(id(booked), (booked, ZERO))
+            spending[id(booked)] = (entry, amount + number)
+        for entry, amount in spending.values():
             if amount <= 0 or id(entry.meta) in approved_meta \
                     or any(id(p.meta) in approved_meta for p in entry.postings if p.account == name):
                 continue

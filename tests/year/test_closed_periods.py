@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -151,3 +152,15 @@ def test_a_closing_without_who_approved_it_is_refused(tmp_path: Path):
     result = make(tmp_path, "afsluiten", "DATUM=2022-03-31")
     assert result.returncode != 0
     assert "say who approved the closing" in result.stderr
+
+
+def test_the_fingerprint_is_the_same_in_every_process(tmp_path: Path):
+    """Tags, links and metadata are sorted: Python's per-process string hashing must not change it."""
+    book = copy_books(tmp_path, entries=(
+        '\n2022-02-01 * "Kernteam" #alpha #beta #gamma #delta ^f-1 ^f-2 ^f-3\n  zeta: "z"\n  alpha: "a"\n'
+        '  Uitgaven:Kernteam  10 EUR\n  Activa:Bank:Betaalrekening\n'))
+    code = ("import datetime, sys; from books.loader import load_book; from plugins.closed_periods import fingerprint;"
+            "e, _, o = load_book(sys.argv[1]); print(fingerprint(e, o, datetime.date(2022, 3, 31)).digest)")
+    digests = {subprocess.run([sys.executable, "-c", code, str(book)], check=True, capture_output=True, text=True,
+                              env={**os.environ, "PYTHONHASHSEED": str(seed)}).stdout for seed in (1, 2, 3)}
+    assert len(digests) == 1
