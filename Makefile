@@ -16,7 +16,7 @@ BUDGET := $(LEDGER)/begroting-$(JAAR).beancount
 ACTUAL := $(LEDGER)/boekhouding-$(JAAR).beancount
 BOOKS  := $(BUDGET) $(ACTUAL)
 
-.PHONY: setup fava test report check clean import board bench inkomsten jaarrekening nieuw-jaar
+.PHONY: setup fava test report check clean import board bench inkomsten jaarrekening nieuw-jaar afsluiten kascontrole
 
 # $(call ensure_deb,PACKAGE,CHECK): install Debian's PACKAGE when the shell command CHECK fails
 # (no commas in CHECK). apt-get runs as root, or through sudo; where neither works the command
@@ -110,6 +110,24 @@ jaarrekening: setup
 nieuw-jaar: setup
 	@$(if $(filter command line environment,$(origin JAAR)),,echo "error: make nieuw-jaar needs the new year: make nieuw-jaar JAAR=$$(( $(JAAR) + 1 ))" >&2; exit 2)
 	@$(BIN)/python -m annual.new_year $(JAAR) --ledger $(LEDGER)
+
+# make afsluiten DATUM=2022-03-31 DOOR="Kascommissie, verslag 2022-04-12"
+#                     close the actual book up to DATUM after the board or kascommissie approved it:
+#                     a fingerprint of every entry up to that day goes into
+#                     ledger/boekhouding-$(JAAR)/afsluitingen.beancount; bean-check then reports any
+#                     change to the closed period (README: "Closed periods")
+afsluiten: setup
+	@$(BIN)/python -m closing $(ACTUAL) --datum "$(DATUM)" --door "$(DOOR)"
+
+# make kascontrole                      the kascommissie's pack in build/kascontrole/: kascontrole.txt
+#                                       and a CSV per section (bank reconciliation, entries to review,
+#                                       expenses without a document, overruns and approvals, funds,
+#                                       closed periods, bean-check errors); README: "Kascontrole"
+# make kascontrole KASCONTROLE=dir DREMPEL=250   another folder; documents required above 250 EUR
+KASCONTROLE ?= build/kascontrole
+DREMPEL     ?= 500
+kascontrole: setup
+	@$(BIN)/python -m audit $(ACTUAL) --map "$(KASCONTROLE)" --drempel "$(DREMPEL)"
 
 clean:
 	rm -rf $(VENV)

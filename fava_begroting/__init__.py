@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any
 from fava.ext import FavaExtensionBase
 from flask import current_app, g, request
 
+from fava_begroting.funds_section import FundsSection, funds_section
 from fava_begroting.links import journal_base
 from fava_begroting.view import (
     JournalLinks,
@@ -63,6 +64,7 @@ class Begroting(FavaExtensionBase):
         # (plugins.budget_book caches it on its files' stamps and returns the same object).
         self._page: tuple[Sequence, tuple, Page] | None = None
         self._own: tuple[Sequence, BudgetBook] | None = None  # this book as its own budget
+        self._funds: tuple[Sequence, FundsSection] | None = None
 
     # The configuration is read again from the book on every page (budget_setting), so an
     # edited guard or fava-extension line counts after Fava's reload, like every other line.
@@ -105,6 +107,14 @@ class Begroting(FavaExtensionBase):
             policy = setting.policy if setting else Policy()
             cached = self._page = (ledger.all_entries, key, self._build(title, book, policy, name, budget_slug))
         return cached[2]
+
+    def funds(self) -> FundsSection:
+        """The earmarked funds and conditional lines at the end of the page (fava_begroting.funds_section)."""
+        cached = self._funds
+        if cached is None or cached[0] is not self.ledger.all_entries:
+            section = funds_section(self.ledger.all_entries, self.ledger.options)
+            cached = self._funds = (self.ledger.all_entries, section)
+        return cached[1]
 
     def _build(self, title: str, book: BudgetBook, policy: Policy, budget_name: str | None,
                budget_slug: str | None) -> Page:

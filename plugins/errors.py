@@ -13,8 +13,12 @@ from typing import Any
 
 OverrunError = collections.namedtuple("OverrunError", "source message entry")
 UnbudgetedError = collections.namedtuple("UnbudgetedError", "source message entry")
+FundError = collections.namedtuple("FundError", "source message entry")  # plugins.fund_guard
+ConditionError = collections.namedtuple("ConditionError", "source message entry")  # plugins.condition_guard
 
-FINDINGS: tuple[type, ...] = (OverrunError, UnbudgetedError)
+# A change inside a closed period (plugins.closed_period_guard) is no finding: the book itself
+# is wrong there, and an import dated in a closed period must be refused.
+FINDINGS: tuple[type, ...] = (OverrunError, UnbudgetedError, FundError, ConditionError)
 
 
 def is_finding(error: Any) -> bool:
