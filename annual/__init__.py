@@ -2,7 +2,7 @@
 
     annual.books          load a year's two books and refuse them unless they pass bean-check
     annual.balances       balance sheet accounts at year end (queries/balans.bql)
-    annual.funds          earmarked funds' figures (queries/fondsmutaties.bql), the seam for plugins/funds.py
+    annual.funds          earmarked funds for the balance sheet, from the fund model plugins/funds.py
     annual.model          the jaarrekening as data: balans, staat van baten en lasten, resultaatbestemming, toelichting
     annual.html           the jaarrekening as HTML (one renderer for the file, the PDF and the Fava page)
     annual.pdf            HTML -> PDF with headless Chromium

@@ -350,7 +350,8 @@ def read_approvals(entries: Iterable, expenses_root: str = EXPENSES_ROOT) -> tup
                 number = posting.units.number if posting.units is not None else None
                 if posting.units is None or posting.units.currency != CURRENCY or number is None or number <= 0:
                     continue
-                found.append(Approval(entry.date, posting.account, number, decision, dict(meta or {})))
+                # the meta itself, not a copy: plugins.funds knows an approved transaction by its meta's identity
+                found.append(Approval(entry.date, posting.account, number, decision, meta if meta is not None else {}))
     return found, errors
 
 

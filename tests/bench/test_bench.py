@@ -16,7 +16,7 @@ from itertools import pairwise
 import pytest
 from beancount import loader
 
-from plugins.errors import OverrunError
+from plugins.errors import ConditionError, FundError, OverrunError
 from seed_data import BIN, BUDGET_BOOK, REPO
 
 from bench import camt, generate
@@ -56,10 +56,9 @@ def test_book_without_plugins_is_sound_and_with_plugins_only_policy_errors(book)
     assert errors, "a realistic book has some overruns"
     # The fund and condition plugins report random spending on the lawsuit fund's lines and the
     # conditional research line (the generator books no income first): policy errors too.
-    policy = {"plugins.budget_guard": "over budget", "plugins.fund_guard": "short by",
-              "plugins.condition_guard": "before its condition"}
-    assert {type(e).__module__ for e in errors} <= set(policy)
-    assert all(policy[type(e).__module__] in e.message for e in errors)
+    policy = {OverrunError: "over budget", FundError: "short by", ConditionError: "before its condition"}
+    assert {type(e) for e in errors} <= set(policy)
+    assert all(policy[type(e)] in e.message for e in errors)
 
 
 def test_main_file_keeps_the_actual_books_options_plugins_and_includes(book):
