@@ -107,7 +107,8 @@ def table(results: list[dict]) -> str:
             lines.append(f"| | {r['entries']} | {r['files']} | failed: {r['problem']} | | | | | | |")
             continue
         lines.append(f"| {r['postings']:,} | {r['entries']:,} | {r['files']} | {r['seconds']:.2f} | "
-                     f"{r['entries_per_second']:,} | {r['entries_per_second_beyond_load']:,} | {r['book_seconds']:.2f} | "
+                     f"{r['entries_per_second']:,} | {r['entries_per_second_beyond_load']:,} | "
+                     f"{r['book_seconds']:.2f} | "
                      f"{r['peak_mb']:.0f} | {r['book_peak_mb']:.0f} | {r['peak_ratio']:.2f} |")
     return "\n".join(lines)
 

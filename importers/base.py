@@ -85,11 +85,12 @@ class BankImporter(beangulp.Importer):
         return self.statements(filepath)[0][1].account
 
     def date(self, filepath: str) -> datetime.date | None:
-        dates = [d for st, _ in self.statements(filepath) for d in [st.closing_date] + [e.date for e in st.entries] if d]
+        dates = [d for st, _ in self.statements(filepath)
+                 for d in [st.closing_date] + [e.date for e in st.entries] if d]
         return max(dates) if dates else None
 
     def extract(self, filepath: str, existing: data.Entries) -> data.Entries:
-        entries = []
+        entries: data.Entries = []
         occurrences: collections.Counter = collections.Counter()
         for statement, own in self.statements(filepath):
             repeated = _repeated_refs(statement)
@@ -106,11 +107,14 @@ class BankImporter(beangulp.Importer):
                 entries.append(self._transaction(filepath, own, entry, import_id))
             if statement.closing is not None:
                 last = max((e.date for e in statement.entries), default=statement.closing_date)
-                date = last + ONE_DAY
+                if last is None:
+                    raise ImportFileError(filepath, statement.place, "the statement has no entries and no closing date")
+                date: datetime.date = last + ONE_DAY
                 import_id = f"{own.iban}:saldo:{date.isoformat()}:{statement.closing}"
                 self.origins[import_id] = (filepath, statement.place)
                 meta = data.new_metadata(filepath, 0, {IMPORT_ID: import_id})
-                entries.append(data.Balance(meta, date, own.account, Amount(statement.closing, own.currency), None, None))
+                closing = Amount(statement.closing, own.currency)
+                entries.append(data.Balance(meta, date, own.account, closing, None, None))
         return entries
 
     def deduplicate(self, entries: data.Entries, existing: data.Entries) -> None:

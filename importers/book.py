@@ -114,7 +114,8 @@ class Book:
                 return matches[0]
             if len(matches) > 1:
                 names = ", ".join(own.iban for own in matches)
-                raise ImportFileError(filename, place, f"account number {identification} matches more than one of our IBANs ({names})")
+                raise ImportFileError(filename, place,
+                                      f"account number {identification} matches more than one of our IBANs ({names})")
         known = ", ".join(own.iban for own in self.own) or "none"
         raise ImportFileError(
             filename, place,
@@ -151,9 +152,11 @@ def load_book(filename: str) -> Book:
         place = f"line {entry.meta.get('lineno')}"
         where = entry.meta.get("filename", filename)
         if not ibans.is_iban(iban):
-            raise ImportFileError(where, place, f"iban: {entry.meta['iban']!r} of {entry.account} does not look like an IBAN")
+            raise ImportFileError(where, place,
+                                  f"iban: {entry.meta['iban']!r} of {entry.account} does not look like an IBAN")
         currencies = entry.currencies or ["EUR"]
         if len(currencies) != 1:
-            raise ImportFileError(where, place, f"{entry.account} has an IBAN and must be opened with exactly one currency")
+            raise ImportFileError(where, place,
+                                  f"{entry.account} has an IBAN and must be opened with exactly one currency")
         own.append(OwnAccount(entry.account, iban, currencies[0], entry.date))
     return Book(filename, entries, options, own)

@@ -243,6 +243,7 @@ class _Reader:
                 raise self.error(where, f"batch detail in {part_currency}, entry in {currency}")
             part_sign = self.sign(detail, where, default=indicator)
             own_ref = own_refs[number - 1]
+            bank_ref: str | None
             if own_ref and own_ref != reference:
                 # A detail's own reference, unless the bank repeated it within the batch.
                 bank_ref = f"{own_ref}/{number}" if own_ref in repeated else own_ref

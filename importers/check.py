@@ -125,12 +125,14 @@ def _book(entries: list, options: dict) -> tuple[list, list]:
     for entry in entries:
         if isinstance(entry, data.Transaction):
             missing = [p for p in entry.postings if p.units is None or p.units is MISSING]
-            given = [p for p in entry.postings if not (p.units is None or p.units is MISSING)]
-            if (len(missing) != 1 or any(p.cost is not None or p.price is not None for p in entry.postings)
-                    or len({p.units.currency for p in given}) != 1):
+            given = [p.units for p in entry.postings if isinstance(p.units, Amount)]
+            if (len(missing) != 1 or len(given) + 1 != len(entry.postings)
+                    or any(p.cost is not None or p.price is not None for p in entry.postings)
+                    or len({units.currency for units in given}) != 1
+                    or not all(isinstance(units.number, Decimal) for units in given)):
                 return booking.book(entries, options)
-            total = sum(p.units.number for p in given)
-            filled = missing[0]._replace(units=Amount(-total, given[0].units.currency))
+            total = sum((units.number for units in given if units.number is not None), Decimal(0))
+            filled = missing[0]._replace(units=Amount(-total, given[0].currency))
             entry = entry._replace(postings=[filled if p is missing[0] else p for p in entry.postings])
         simple.append(entry)
     return simple, []
@@ -154,7 +156,7 @@ def _affected(entries: list, touched: set[str], new_asserted: set[str]) -> list:
             known = relevant[account] = any(":".join(parts[:depth]) in asserted for depth in range(1, len(parts) + 1))
         return known
 
-    kept = []
+    kept: list = []
     for entry in entries:
         if isinstance(entry, data.Transaction):
             if any(under(posting.account) for posting in entry.postings):
@@ -180,7 +182,7 @@ def _raise_first(book: Book, errors: list, origins: Origins, new_entries: list) 
     error = errors[0]
     entry = error.entry
     import_id = entry.meta.get(IMPORT_ID) if entry is not None and entry.meta else None
-    filename, place = origins.get(import_id, (book.filename, None))
+    filename, place = origins.get(str(import_id), (book.filename, ""))
     message = " ".join(str(error.message).split())
     if isinstance(entry, data.Balance):
         message = f"the closing balance does not continue the book: {message}. {culprits(book, entry, new_entries)}"
@@ -209,7 +211,9 @@ def culprits(book: Book, assertion: data.Balance, new_entries: list) -> str:
     if not lines:
         return (f"No entry on {account} in the book overlaps the statement: is a statement before it "
                 f"missing, or is the opening balance (Beginsaldo) wrong?")
-    shown = "; ".join(lines[:MAX_CULPRITS]) + (f"; and {len(lines) - MAX_CULPRITS} more" if len(lines) > MAX_CULPRITS else "")
+    shown = "; ".join(lines[:MAX_CULPRITS])
+    if len(lines) > MAX_CULPRITS:
+        shown += f"; and {len(lines) - MAX_CULPRITS} more"
     return (f"Likely culprits, entries on {account} in the statement's period that the statement "
             f"may hold as well (typed by hand, or imported in another format): {shown}")
 
@@ -222,6 +226,7 @@ def _where(entry) -> str:
 
 
 def _amount_on(entry: data.Transaction, account: str) -> str:
-    total = sum((p.units.number for p in entry.postings if p.account == account and p.units), Decimal(0))
-    currency = next((p.units.currency for p in entry.postings if p.account == account and p.units), "")
+    amounts = [p.units for p in entry.postings if p.account == account and isinstance(p.units, Amount)]
+    total = sum((units.number for units in amounts if units.number is not None), Decimal(0))
+    currency = amounts[0].currency if amounts else ""
     return f"{total} {currency}".strip()

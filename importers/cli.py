@@ -16,7 +16,6 @@ when a folder is walked; anything that is not a regular file is refused (never o
 """
 
 import argparse
-import os
 import sys
 from os import path
 
@@ -53,7 +52,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog=PROG, description="Bank statements (camt.053, MT940, ING and Rabobank CSV) into the actual book.")
+    parser = argparse.ArgumentParser(prog=PROG, description="Bank statements into the actual book.")
     commands = parser.add_subparsers(dest="command", required=True)
     helps = {
         "identify": "say which importer reads each file",
@@ -73,7 +72,8 @@ def _parser() -> argparse.ArgumentParser:
             sub.add_argument("-o", "--output", default="-", metavar="FILE",
                              help="add the new entries to FILE, replacing it whole (default: standard output)")
             sub.add_argument("--wacht", type=float, default=DEFAULT_TIMEOUT, metavar="SECONDS",
-                             help=f"wait at most this long for another import of the book (default {DEFAULT_TIMEOUT:g})")
+                             help="wait at most this long for another import of the book "
+                                  f"(default {DEFAULT_TIMEOUT:g})")
             sub.add_argument("--any-year", action="store_true",
                              help="also import entries dated in a year the books hold no budget for (benchmarks)")
         if name == "archive":

@@ -78,7 +78,7 @@ def date(text: str, fmt: str, filepath: str, place: str) -> datetime.date:
 
 def check_chain(filepath: str, entries: list) -> None:
     """Each entry's balance after must be the previous one plus its amount."""
-    for previous, entry in zip(entries, entries[1:]):
+    for previous, entry in zip(entries, entries[1:], strict=False):
         if previous.balance_after + entry.amount != entry.balance_after:
             raise ImportFileError(
                 filepath, entry.place,

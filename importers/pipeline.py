@@ -11,7 +11,9 @@ book's lock (`books.write.book_lock`, held from the first read to the last write
 2. every file is identified and read completely (an error in any file stops the run);
 3. entries already in the book (by import id), or met earlier in this run, are left
    out; a statement line that matches an entry typed by hand (same bank account and
-   amount, date within `MATCH_DAYS` days, no import id) is left out too, and named;
+   amount, date within `MATCH_DAYS` days, no import id) is left out too, and named —
+   unless the statements' closing balances show that the hand entries are other
+   payments (the statements continue the book with all their lines);
 4. a statement dated in a year the books hold no budget for is refused;
 5. the new entries are printed, parsed back and checked against the loaded book
    (`importers.check`): what does not pass bean-check is never written;
@@ -38,7 +40,7 @@ from beancount.parser import parser, printer
 from books.write import DEFAULT_TIMEOUT, BookLocked, book_lock, remove_stale_temp_files, replace_file
 from importers.base import SUSPENSE, duplicate_keys
 from importers.book import IMPORT_ID, Book, load_book
-from importers.check import check_new_entries
+from importers.check import check_new_entries, final_errors
 from importers.errors import ImportFileError
 from importers.rules import load_rules
 from importers.sources import bank_files
@@ -122,7 +124,16 @@ def import_files(book: str, files: list[str], output: str | None, rules: str = D
 def _import_locked(book_file: str, files: list[str], output: str | None, rules_file: str,
                    text_target: str | None, any_year: bool) -> ImportResult:
     book = load_book(book_file)
-    plan = plan_import(book, files, rules_file, text_target or book.filename, output, any_year)
+    extracted = read_files(book, files, rules_file)
+    target = text_target or book.filename
+    plan = select(book, extracted, target, output, any_year)
+    if plan.matched and plan.balanced:
+        # Statement lines matched entries typed by hand. Where every statement carries its
+        # closing balance, that balance decides: if the statements continue the book with
+        # all their lines, the hand entries were other payments, and nothing is left out.
+        plain = select(book, extracted, target, output, any_year, match_hand=False)
+        if not final_errors(book, plain.text):
+            plan = plain
     if plan.entries:
         check_new_entries(book, plan.text, plan.origins, plan.entries)
     result = ImportResult(files, plan.entries, plan.text, None, plan.skipped, plan.matched)
@@ -141,18 +152,29 @@ class Plan:
     origins: dict[str, tuple[str, str]]     # import id -> (bank file, place)
     skipped: int
     matched: list[Match]
+    balanced: bool = True                   # every file read carries closing balances
 
 
 def plan_import(book: Book, files: list[str], rules_file: str, target: str, output: str | None = None,
                 any_year: bool = False) -> Plan:
-    """Read every file and decide what is new: left out are entries already in the book
-    (or in `output`, when the book does not include it), or met earlier in this run, and
-    statement lines typed by hand. `target` is the file the text will go to (its folder
-    is where the printed bank file paths are relative to)."""
+    """Read every file (`read_files`) and decide what is new (`select`)."""
+    return select(book, read_files(book, files, rules_file), target, output, any_year)
+
+
+def read_files(book: Book, files: list[str], rules_file: str) -> list[tuple]:
+    """(file, importer, entries) of every bank file, each read completely and checked."""
     if SUSPENSE not in book.open_accounts:
         raise ImportFileError(book.filename, None, f"the suspense account {SUSPENSE} is not opened in the book")
     importers = make_importers(book, load_rules(rules_file, book.open_accounts))
-    extracted = [(filename, *read_file(importers, filename)) for filename in files]
+    return [(filename, *read_file(importers, filename)) for filename in files]
+
+
+def select(book: Book, extracted: list[tuple], target: str, output: str | None = None, any_year: bool = False,
+           match_hand: bool = True) -> Plan:
+    """What is new: left out are entries already in the book (or in `output`, when the
+    book does not include it), or met earlier in this run, and (with `match_hand`)
+    statement lines typed by hand. `target` is the file the text will go to (its folder
+    is where the printed bank file paths are relative to)."""
     seen = set(book.import_ids)
     if output and path.exists(output) and path.abspath(output) not in _included(book):
         seen |= _ids_in(output)             # an output the book does not include still counts
@@ -163,8 +185,10 @@ def plan_import(book: Book, files: list[str], rules_file: str, target: str, outp
     matched: list[Match] = []
     origins: dict[str, tuple[str, str]] = {}
     groups = []
+    balanced = True
     for filename, importer, entries in sorted(extracted, key=_file_order):
         origins.update(importer.origins)
+        balanced = balanced and any(isinstance(entry, data.Balance) for entry in entries)
         kept = []
         for entry in entries:
             keys = duplicate_keys(entry)
@@ -172,10 +196,11 @@ def plan_import(book: Book, files: list[str], rules_file: str, target: str, outp
                 skipped += 1
                 continue
             seen.update(keys)
-            match = hand.match(entry)
+            match = hand.match(entry) if match_hand else None
             if match is not None:
                 units = entry.postings[0].units
-                matched.append(Match(_place(origins, entry), _where(match), entry.date, f"{units.number} {units.currency}"))
+                matched.append(Match(_place(origins, entry), _where(match), entry.date,
+                                     f"{units.number} {units.currency}"))
                 continue
             kept.append(entry)
         if kept:
@@ -183,7 +208,7 @@ def plan_import(book: Book, files: list[str], rules_file: str, target: str, outp
             new.extend(kept)
     if not any_year:
         check_budget_years(book, new, origins)
-    return Plan(new, render(groups, target), origins, skipped, matched)
+    return Plan(new, render(groups, target), origins, skipped, matched, balanced)
 
 
 def make_importers(book: Book, rules) -> list:
@@ -222,7 +247,8 @@ def identify(importers: list, filename: str):
 
 
 # Magic numbers of files that land in a downloads folder, for a friendlier refusal.
-_MAGIC = ((b"%PDF", "a PDF document"), (b"PK\x03\x04", "a zip archive"), (b"\xd0\xcf\x11\xe0", "an old Excel/Office file"),
+_MAGIC = ((b"%PDF", "a PDF document"), (b"PK\x03\x04", "a zip archive"),
+          (b"\xd0\xcf\x11\xe0", "an old Excel/Office file"),
           (b"\x89PNG", "a PNG image"), (b"\xff\xd8\xff", "a JPEG image"), (b"GIF8", "a GIF image"),
           (b"\x1f\x8b", "a gzip archive"))
 
@@ -246,7 +272,7 @@ def check_budget_years(book: Book, entries: list, origins: dict[str, tuple[str, 
         return
     for entry in entries:
         if isinstance(entry, data.Transaction) and entry.date.year not in years:
-            filename, place = origins.get(entry.meta.get(IMPORT_ID), (book.filename, None))
+            filename, place = origins.get(str(entry.meta.get(IMPORT_ID)), (book.filename, ""))
             held = ", ".join(str(year) for year in sorted(years)) or "none"
             raise ImportFileError(
                 filename, place,
@@ -337,7 +363,7 @@ def format_entry(entry) -> str:
         return printer.format_entry(entry)
     first, second = entry.postings
     units = first.units
-    if (second.units is not None or units is None or units.number.as_tuple().exponent != -2
+    if (second.units is not None or units is None or units.number is None or units.number.as_tuple().exponent != -2
             or any(p.cost is not None or p.price is not None or p.flag or p.meta for p in entry.postings)):
         return printer.format_entry(entry)
     lines = [f"{entry.date} {entry.flag} {_strings(entry)}\n"]
@@ -357,7 +383,7 @@ def format_entry(entry) -> str:
 
 def _strings(entry: data.Transaction) -> str:
     if entry.payee:
-        return f'"{_escape(entry.payee)}" "{_escape(entry.narration)}"' if entry.narration else f'"{_escape(entry.payee)}" ""'
+        return f'"{_escape(entry.payee)}" "{_escape(entry.narration or "")}"'
     return f'"{_escape(entry.narration)}"' if entry.narration else ""
 
 

@@ -52,7 +52,8 @@ CASES = {
                                            "1000.00", "Uitgaven:Drukwerk", False),
     "an assertion on another account holds": ("2022-12-31 balance Activa:Bank:Spaarrekening 0.00 EUR\n",
                                               "1000.00", "Uitgaven:Drukwerk", False),
-    "a pad the new entries change": ("2022-01-01 open Activa:Kas EUR\n2022-01-02 pad Activa:Bank:Betaalrekening Activa:Kas\n"
+    "a pad the new entries change": ("2022-01-01 open Activa:Kas EUR\n"
+                                     "2022-01-02 pad Activa:Bank:Betaalrekening Activa:Kas\n"
                                      "2022-12-31 balance Activa:Bank:Betaalrekening 1200.00 EUR\n",
                                      "1000.00", "Uitgaven:Drukwerk", True),
     "a plugin of Beancount's": ('plugin "beancount.plugins.leafonly"\n2000-01-01 open Uitgaven:Drukwerk:Papier EUR\n',
@@ -108,3 +109,27 @@ def test_on_generated_books_the_fast_check_and_bean_check_of_the_whole_agree(tmp
         # The same first problem: the same entry (by date) is named.
         first = lambda errors: min((e.entry.date for e in errors if e.entry is not None), default=None)  # noqa: E731
         assert first(fast) == first(full), (fast, full)
+
+
+def test_the_fast_printer_prints_what_beancounts_printer_prints(tmp_path):
+    import datetime
+
+    from beancount.core import data
+    from beancount.core.amount import Amount
+    from beancount.parser import printer
+
+    from importers.pipeline import format_entry
+
+    book_file = tmp_path / "book.beancount"
+    book_file.write_text(book_text(SYNTHETIC_ACCOUNTS, [], include=None), encoding="utf-8")
+    (tmp_path / "regels.txt").write_text(RULES.format(printing="Uitgaven:Drukwerk"), encoding="utf-8")
+    book = load_book(str(book_file))
+    files = [str(path) for path in sorted(SYNTHETIC.glob("*")) if path.is_file() and path.suffix != ".beancount"]
+    entries = plan_import(book, files, str(tmp_path / "regels.txt"), str(tmp_path / "out.beancount")).entries
+    odd = data.Transaction({"import-id": 'a"b\\c', "storno": True, "leeg": ""}, datetime.date(2022, 1, 2), "!",
+                           'De "Zon" \\ B.V.', "", data.EMPTY_SET, data.EMPTY_SET,
+                           [data.Posting("Activa:Bank:Ing", Amount(Decimal("-1.50"), "EUR"), None, None, None, None),
+                            data.Posting("Passiva:NogTeRubriceren", None, None, None, None, None)])
+    assert len(entries) > 40
+    for entry in entries + [odd, odd._replace(payee=None, narration="alleen tekst")]:
+        assert format_entry(entry) == printer.format_entry(entry)

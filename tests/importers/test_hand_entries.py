@@ -44,7 +44,8 @@ def test_a_batch_whose_details_repeat_one_reference_imports_every_detail_once(tm
         batch = sorted(t.meta["import-id"] for t in transactions if t.date == datetime.date(2022, 3, 1))
         assert batch == [f"NL91ABNA0417164300:{reference}/{n}" for n in (1, 2, 3)]
         again = extract(book, statement)
-        assert again.returncode == 0 and "0 new transaction(s)" in again.stderr and "9 already in the book" in again.stderr
+        assert again.returncode == 0
+        assert "0 new transaction(s)" in again.stderr and "9 already in the book" in again.stderr
         assert bean_check(book).returncode == 0
 
 
@@ -126,3 +127,17 @@ def test_a_statement_of_a_year_without_a_budget_is_refused_naming_the_year(tmp_p
                     r"\(2023-01-02\), but the books hold no budget for 2023 \(budget years of .*: 2022\)",
                     result.stderr), result.stderr
     assert output.read_bytes() == before
+
+
+def test_a_hand_entry_the_closing_balance_shows_to_be_another_payment_leaves_every_line_in(tmp_path):
+    book, _ = _book_with_hand_entry(tmp_path, "2022-03-08")
+    # An opening balance 250.00 higher: the statement closes on 986.60 with the hand entry and all its lines.
+    book.write_text(book.read_text(encoding="utf-8").replace("  Activa:Bank:Betaalrekening  1000.00 EUR",
+                                                             "  Activa:Bank:Betaalrekening  1250.00 EUR"),
+                    encoding="utf-8")
+    result = extract(book, MARCH)
+    assert result.returncode == 0, result.stderr
+    assert "0 matched an entry typed by hand" in result.stderr
+    transactions, _ = imported(book)
+    assert len(transactions) == 8
+    assert bean_check(book).returncode == 0

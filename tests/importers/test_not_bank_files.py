@@ -27,7 +27,8 @@ def _bytes(content):
 
 
 BAD_FILES = {
-    "afschrift.pdf": (_bytes(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<< /Type /Catalog >>\nendobj\n"), "a PDF document"),
+    "afschrift.pdf": (_bytes(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<< /Type /Catalog >>\nendobj\n"),
+                      "a PDF document"),
     "afschrift.xls": (_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504)), "an old Excel/Office file"),
     "scan.png": (_bytes(b"\x89PNG\r\n\x1a\n" + bytes(64)), "a PNG image"),
     "foto.jpg": (_bytes(b"\xff\xd8\xff\xe0" + bytes(64)), "a JPEG image"),
