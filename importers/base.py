@@ -10,8 +10,10 @@ Metadata on every extracted transaction (decided once, for all formats):
                       ("NL14SNSB0012345678:20260125-137113"); where the bank gives no
                       reference, a hash of IBAN, date, amount, balance after (where the
                       file gives it) and text, plus an occurrence index for identical
-                      lines ("NL14SNSB0012345678:3fa95b0c27d1/0"). Balance assertions
-                      carry one too ("NL14...:saldo:2026-04-06:661.69").
+                      lines ("NL14SNSB0012345678:3fa95b0c27d1/0"). Where the bank
+                      repeats one reference for several lines of a statement, each
+                      gets its position among them ("...:REF/1", "...:REF/2").
+                      Balance assertions carry one too ("NL14...:saldo:2026-04-06:661.69").
     tegenrekening     the counterparty's IBAN (or old account number)
     tegenpartij       the counterparty's name (also the payee)
     omschrijving      the remittance text (also the narration)
@@ -139,6 +141,10 @@ class BankImporter(beangulp.Importer):
                 raise ImportFileError(filepath, None, f"the {self.format_name} holds no statement")
             self._statements[key] = [(st, self._check(filepath, st)) for st in statements]
         return self._statements[key]
+
+    def forget(self, filepath: str) -> None:
+        """Drop the file's parsed statements (an import keeps only the entries made of them)."""
+        self._statements.pop(os.path.abspath(filepath), None)
 
     def _check(self, filepath: str, statement: Statement) -> OwnAccount:
         own = self.book.lookup(statement.account_id, filepath, statement.place)

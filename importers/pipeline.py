@@ -223,6 +223,9 @@ def read_file(importers: list, filename: str) -> tuple:
     importer = identify(importers, filename)
     try:
         entries = importer.extract(filename, [])
+        forget = getattr(importer, "forget", None)
+        if forget is not None:
+            forget(filename)            # the statements read are in the entries now: free them
     except ImportFileError:
         raise
     except (ValueError, LookupError, OSError, UnicodeError, ArithmeticError) as exc:

@@ -118,11 +118,13 @@ def test_a_full_disk_leaves_the_file_unchanged_and_says_so(tmp_path, statement):
 def test_concurrent_imports_of_overlapping_statements_leave_each_entry_once(tmp_path):
     book = make_book(tmp_path, SYNTHETIC_ACCOUNTS, [("2022-01-01", "Activa:Bank:Betaalrekening", "986.60"),
                                                    ("2022-01-01", "Activa:Bank:Ing", "1000.00")])
+    # Overlapping sets, each of which continues the book whichever import runs first.
     orders = [
         [SYNTHETIC / "abn-2022-04-a.camt053.xml", SYNTHETIC / "abn-2022-04-b.camt053.xml",
          SYNTHETIC / "ing-2022-05a.sta"],
-        [SYNTHETIC / "abn-2022-04-b.camt053.xml", SYNTHETIC / "ing-2022-05b.sta", SYNTHETIC / "ing-2022-05a.sta"],
-        [SYNTHETIC / "ing-2022-05b.sta", SYNTHETIC / "abn-2022-04-a.camt053.xml"],
+        [SYNTHETIC / "abn-2022-04-a.camt053.xml", SYNTHETIC / "ing-2022-05b.sta", SYNTHETIC / "ing-2022-05a.sta"],
+        [SYNTHETIC / "ing-2022-05b.sta", SYNTHETIC / "abn-2022-04-a.camt053.xml", SYNTHETIC / "ing-2022-05a.sta",
+         SYNTHETIC / "abn-2022-04-b.camt053.xml"],
     ]
     processes = [subprocess.Popen(_command(book, files[0])[:-1] + [str(f) for f in files], cwd=REPO,
                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for files in orders]
