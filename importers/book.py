@@ -53,6 +53,23 @@ class Book:
         return {entry.account for entry in self.entries if isinstance(entry, data.Open)}
 
     @functools.cached_property
+    def open_close(self) -> dict[str, tuple[data.Open, data.Close | None]]:
+        """Each account's `open` directive and its `close` directive (None while open)."""
+        closes = {entry.account: entry for entry in self.entries if isinstance(entry, data.Close)}
+        return {entry.account: (entry, closes.get(entry.account))
+                for entry in self.entries if isinstance(entry, data.Open)}
+
+    @functools.cached_property
+    def balances(self) -> list[data.Balance]:
+        """The book's balance assertions."""
+        return [entry for entry in self.entries if isinstance(entry, data.Balance)]
+
+    @functools.cached_property
+    def pads(self) -> list[data.Pad]:
+        """The book's pad directives."""
+        return [entry for entry in self.entries if isinstance(entry, data.Pad)]
+
+    @functools.cached_property
     def import_ids(self) -> set:
         """The import ids in the book, and (account, date, amount) of its balance assertions."""
         seen: set = set()

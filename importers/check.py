@@ -4,9 +4,10 @@ so that what `extract` writes never breaks the book.
 
 Two ways to the same verdict:
 
-- `check_new_entries` (used by every import): the book is loaded once; the new text is
-  parsed back (so what is checked is exactly what will be written), booked, and
-  validated against the loaded book: accounts opened and not closed, currency
+- `check_new_entries` (used by every import): the book is loaded once; the new entries
+  are validated as the importer made them (the printer writes them exactly; a test holds
+  the fast printer equal to Beancount's) against the loaded book, without booking copies
+  of them or sorting the book: accounts opened and not closed, currency
   constraints of the `open` directives, balance assertions (the new ones and the
   book's own, on the running balances of book plus new entries), duplicate balance
   assertions, transactions that balance, data types.
@@ -28,14 +29,17 @@ posting to an account that is not opened. The message names the likely culprits.
 
 from __future__ import annotations
 
+import bisect
+import collections
 import heapq
 from decimal import Decimal
 from os import path
 
 from beancount import loader
 from beancount.core import data
+from beancount.core import amount
 from beancount.core.amount import Amount
-from beancount.core.number import MISSING
+from beancount.core.number import MISSING, ZERO
 from beancount.ops import balance, validation
 from beancount.parser import booking, parser
 
@@ -52,10 +56,12 @@ Origins = dict[str, tuple[str, str]]
 def check_new_entries(book: Book, text: str, origins: Origins, new_entries: list) -> None:
     """Raise ImportFileError, naming the source file and place, if book + text has errors.
 
-    `text` is what will be written (the printed `new_entries`); `origins` maps an import
-    id to the (file, place) it came from.
+    `text` is what will be written (`new_entries` printed); `origins` maps an import id
+    to the (file, place) it came from. The entries are validated as they are (the
+    printer prints them exactly: a test holds the fast printer equal to Beancount's);
+    the text is reloaded with the book only where the fast check cannot judge.
     """
-    _raise_first(book, final_errors(book, text), origins, new_entries)
+    _raise_first(book, final_errors(book, text, new_entries), origins, new_entries)
 
 
 def check_by_reloading(book: Book, text: str, origins: Origins, new_entries: list) -> None:
@@ -63,9 +69,15 @@ def check_by_reloading(book: Book, text: str, origins: Origins, new_entries: lis
     _raise_first(book, reload_errors(book, text), origins, new_entries)
 
 
-def final_errors(book: Book, text: str) -> list:
-    """The errors of book + text: found against the loaded book, or by reloading where needed."""
-    errors = new_entry_errors(book, text)
+def final_errors(book: Book, text: str, new_entries: list | None = None) -> list:
+    """The errors of book + text: found against the loaded book, or by reloading where needed.
+
+    With `new_entries` (the directives `text` prints) they are validated directly;
+    without, `text` is parsed first."""
+    if new_entries is None:
+        errors = new_entry_errors(book, text)
+    else:
+        errors = entry_errors(book, new_entries)
     return reload_errors(book, text) if errors is None else errors
 
 
@@ -89,14 +101,184 @@ def new_entry_errors(book: Book, text: str) -> list | None:
     entries, errors, _ = parser.parse_string(book.option_lines() + text)
     if errors:
         return list(errors)
-    entries, errors = _book(entries, book.options)
+    return entry_errors(book, entries)
+
+
+def entry_errors(book: Book, new_entries: list) -> list | None:
+    """The errors the book plus `new_entries` (directives as an importer makes them, or
+    as parsed from their text) would have, found without reloading the book.
+
+    None when this book needs the full reload to be judged the same (see module docstring).
+    """
+    if _foreign_plugins(book.options):
+        return None
+    touched = {posting.account for entry in new_entries if isinstance(entry, data.Transaction)
+               for posting in entry.postings} | \
+              {entry.account for entry in new_entries if isinstance(entry, data.Balance)}
+    if any(pad.account in touched or pad.source_account in touched for pad in book.pads):
+        return None
+    if all(_simple(entry) for entry in new_entries):
+        return _simple_errors(book, new_entries, touched)
+    return _general_errors(book, new_entries, touched)
+
+
+def _simple(entry) -> bool:
+    """A directive as the importers make it: a balance assertion, or a transaction whose
+    postings have no cost or price, all but the last with an amount in one currency; its
+    last posting (without amount) takes the rest, so the transaction balances."""
+    if type(entry) is data.Balance:
+        return True
+    if type(entry) is not data.Transaction:
+        return False
+    *given, last = entry.postings or [None]
+    if last is None or (last.units is not None and last.units is not MISSING) or not given:
+        return False
+    currency = None
+    for posting in entry.postings:
+        if posting.cost is not None or posting.price is not None:
+            return False
+    for posting in given:
+        units = posting.units
+        if type(units) is not Amount or type(units.number) is not Decimal:
+            return False
+        if currency is None:
+            currency = units.currency
+        elif units.currency != currency:
+            return False
+    return True
+
+
+def _simple_errors(book: Book, entries: list, touched: set[str]) -> list:
+    """Beancount's validations of `entries` (all `_simple`) against the book, done
+    directly: what `_general_errors` finds, without booking, copying or sorting."""
+    options = book.options
+    found: list = []
+    opens = book.open_close
+    for entry in entries:
+        # validation.validate_data_types (an auto posting without units is allowed)
+        checked = entry
+        if type(entry) is data.Transaction and entry.postings[-1].units is MISSING:   # as parsed from text
+            checked = entry._replace(postings=[*entry.postings[:-1], entry.postings[-1]._replace(units=None)])
+        try:
+            data.sanity_check_types(checked, options["allow_deprecated_none_for_tags_and_links"])
+        except AssertionError as exc:
+            found.append(validation.ValidationError(entry.meta, f"Invalid data types: {exc}", entry))
+        # validation.validate_active_accounts: opened on or before the date (Open sorts
+        # first on its day), not closed before it (Close sorts last); a balance
+        # assertion may follow the close.
+        date = entry.date
+        if type(entry) is data.Balance:
+            accounts = (entry.account,)
+        else:
+            accounts = {posting.account for posting in entry.postings}
+        for account in accounts:
+            opened, closed = opens.get(account, (None, None))
+            if opened is None:
+                found.append(validation.ValidationError(
+                    entry.meta, f"Invalid reference to unknown account '{account}'", entry))
+            elif date < opened.date or (closed is not None and date > closed.date
+                                        and type(entry) is not data.Balance):
+                found.append(validation.ValidationError(
+                    entry.meta, f"Invalid reference to inactive account '{account}'", entry))
+        # validation.validate_currency_constraints (the auto posting takes the others' currency)
+        if type(entry) is data.Transaction:
+            currency = entry.postings[0].units.currency
+            for posting in entry.postings:
+                opened = opens.get(posting.account, (None, None))[0]
+                if opened is not None and opened.currencies and currency not in opened.currencies:
+                    found.append(validation.ValidationError(
+                        entry.meta, f"Invalid currency {currency} for account '{posting.account}'", entry))
+    # validation.validate_check_transaction_balances: a simple transaction balances by
+    # construction (its last posting takes the rest).
+    new_balances = [entry for entry in entries if type(entry) is data.Balance]
+    found += validation.validate_duplicate_balances(
+        sorted(book.balances + new_balances, key=data.entry_sortkey), options)
+    found += _balance_errors(book, entries, touched, new_balances)
+    return found
+
+
+def _balance_errors(book: Book, entries: list, touched: set[str], new_balances: list) -> list:
+    """`beancount.ops.balance.check` on book + `entries`, done for the assertions the new
+    entries can change: the new ones, and the book's own on a touched account or a parent
+    of one (the book's other assertions passed when it was loaded and cannot change).
+
+    An assertion on day D holds the sum of the postings before D on its account and the
+    accounts below it (a Balance sorts before the day's transactions), in its currency.
+    """
+    parents = {":".join(name.split(":")[:depth]) for name in touched for depth in range(1, name.count(":") + 2)}
+    assertions = [entry for entry in book.balances if entry.account in parents] + new_balances
+    if not assertions:
+        return []
+    asserted = {entry.account for entry in assertions}
+    toward: dict[str, tuple[str, ...]] = {}
+
+    def targets(account: str) -> tuple[str, ...]:
+        found = toward.get(account)
+        if found is None:
+            parts = account.split(":")
+            found = toward[account] = tuple(name for name in (":".join(parts[:depth]) for depth in
+                                                              range(1, len(parts) + 1)) if name in asserted)
+        return found
+
+    moves: dict[str, list[tuple]] = collections.defaultdict(list)
+    transaction = data.Transaction
+    for entry in book.entries:
+        if type(entry) is transaction:
+            for posting in entry.postings:
+                for account in targets(posting.account):
+                    units = posting.units
+                    moves[account].append((entry.date, units.currency, units.number))
+    for entry in entries:
+        if type(entry) is transaction:
+            *given, last = entry.postings
+            currency = given[0].units.currency
+            rest = Decimal(0)
+            for posting in given:
+                number = posting.units.number
+                rest -= number
+                for account in targets(posting.account):
+                    moves[account].append((entry.date, currency, number))
+            for account in targets(last.account):
+                moves[account].append((entry.date, currency, rest))
+    running: dict[tuple[str, str], tuple[list, list]] = {}
+    for account, items in moves.items():
+        items.sort(key=lambda item: item[0])
+        by_currency: dict[str, tuple[list, list]] = {}
+        for date, currency, number in items:
+            dates, totals = by_currency.setdefault(currency, ([], []))
+            dates.append(date)
+            totals.append(totals[-1] + number if totals else number)
+        for currency, pair in by_currency.items():
+            running[(account, currency)] = pair
+    errors = []
+    opens = book.open_close
+    options = book.options
+    for entry in assertions:
+        expected = entry.amount
+        opened = opens.get(entry.account, (None, None))[0]
+        if opened is None:
+            errors.append(balance.BalanceError(
+                entry.meta, f"Invalid reference to unknown account '{entry.account}'", entry))
+        elif opened.currencies and expected.currency not in opened.currencies:
+            errors.append(balance.BalanceError(
+                entry.meta, f"Invalid currency '{expected.currency}' for Balance directive: ", entry))
+        dates, totals = running.get((entry.account, expected.currency), ([], []))
+        index = bisect.bisect_left(dates, entry.date)
+        accumulated = Amount(totals[index - 1] if index else ZERO, expected.currency)
+        diff = amount.sub(accumulated, expected)
+        if abs(diff.number) > balance.get_balance_tolerance(entry, options):
+            errors.append(balance.BalanceError(
+                entry.meta, (f"Balance failed for '{entry.account}': expected {expected} != accumulated "
+                             f"{accumulated} ({abs(diff.number)} {'too much' if diff.number > 0 else 'too little'})"),
+                entry))
+    return errors
+
+
+def _general_errors(book: Book, new_entries: list, touched: set[str]) -> list | None:
+    """Beancount's booking and validations of any new directives against the book."""
+    entries, errors = _book(list(new_entries), book.options)
     if errors:
         return list(errors)
-    touched = {posting.account for entry in entries if isinstance(entry, data.Transaction)
-               for posting in entry.postings} | {entry.account for entry in entries if isinstance(entry, data.Balance)}
-    if any(isinstance(entry, data.Pad) and (entry.account in touched or entry.source_account in touched)
-           for entry in book.entries):
-        return None
     entries.sort(key=data.entry_sortkey)
     opens = [entry for entry in book.entries if isinstance(entry, (data.Open, data.Close))]
     with_opens = sorted(opens + entries, key=data.entry_sortkey)
@@ -105,9 +287,9 @@ def new_entry_errors(book: Book, text: str) -> list | None:
     found += validation.validate_currency_constraints(with_opens, book.options)
     found += validation.validate_check_transaction_balances(entries, book.options)
     found += validation.validate_data_types(entries, book.options)
-    balances = [entry for entry in book.entries if isinstance(entry, data.Balance)]
     found += validation.validate_duplicate_balances(
-        sorted(balances + [e for e in entries if isinstance(e, data.Balance)], key=data.entry_sortkey), book.options)
+        sorted(book.balances + [e for e in entries if isinstance(e, data.Balance)], key=data.entry_sortkey),
+        book.options)
     # Balance assertions on the running balances of book and new entries together: the
     # new ones, and the book's own on every account whose balance the new entries change
     # (the book's other assertions passed when it was loaded and cannot change).

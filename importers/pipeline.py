@@ -15,8 +15,8 @@ book's lock (`books.write.book_lock`, held from the first read to the last write
    unless the statements' closing balances show that the hand entries are other
    payments (the statements continue the book with all their lines);
 4. a statement dated in a year the books hold no budget for is refused;
-5. the new entries are printed, parsed back and checked against the loaded book
-   (`importers.check`): what does not pass bean-check is never written;
+5. the new entries are checked as they are against the loaded book (`importers.check`),
+   and printed: what does not pass bean-check is never written;
 6. the output file is replaced whole (`books.write.replace_file`: temp file, fsync,
    os.replace). A crash at any moment leaves the old file or the complete new one.
 
@@ -132,7 +132,7 @@ def _import_locked(book_file: str, files: list[str], output: str | None, rules_f
         # closing balance, that balance decides: if the statements continue the book with
         # all their lines, the hand entries were other payments, and nothing is left out.
         plain = select(book, extracted, target, output, any_year, match_hand=False)
-        if not final_errors(book, plain.text):
+        if not final_errors(book, plain.text, plain.entries):
             plan = plain
     if plan.entries:
         check_new_entries(book, plan.text, plan.origins, plan.entries)

@@ -32,6 +32,11 @@ def verdicts(directory, extra: str, opening: str | None = "1000.00", printing: s
         assert check.new_entry_errors(book, plan.text) is not None      # judged without reloading
     fast = check.final_errors(book, plan.text)
     full = check.reload_errors(book, plan.text)
+    # The import validates the entries it made directly (not parsed back from the text):
+    # the same errors, on the same days.
+    direct = check.final_errors(book, plan.text, plan.entries)
+    assert bool(direct) == bool(fast), (direct, fast)
+    assert sorted(str(e.message) for e in direct) == sorted(str(e.message) for e in fast), (direct, fast)
     return fast, full
 
 
