@@ -21,7 +21,6 @@ from beancount.core import data
 from beancount.parser import printer
 
 from books.loader import load_book as load_book_file
-
 from importers import ibans
 from importers.errors import ImportFileError
 

@@ -32,12 +32,13 @@ from __future__ import annotations
 import bisect
 import collections
 import heapq
+from collections.abc import Iterable
 from decimal import Decimal
 from os import path
+from typing import Any
 
 from beancount import loader
-from beancount.core import data
-from beancount.core import amount
+from beancount.core import amount, data
 from beancount.core.amount import Amount
 from beancount.core.number import MISSING, ZERO
 from beancount.ops import balance, validation
@@ -130,8 +131,10 @@ def _simple(entry) -> bool:
         return True
     if type(entry) is not data.Transaction:
         return False
-    *given, last = entry.postings or [None]
-    if last is None or (last.units is not None and last.units is not MISSING) or not given:
+    if not entry.postings:
+        return False
+    *given, last = entry.postings
+    if (last.units is not None and last.units is not MISSING) or not given:
         return False
     currency = None
     for posting in entry.postings:
@@ -167,6 +170,7 @@ def _simple_errors(book: Book, entries: list, touched: set[str]) -> list:
         # first on its day), not closed before it (Close sorts last); a balance
         # assertion may follow the close.
         date = entry.date
+        accounts: Iterable[str]
         if type(entry) is data.Balance:
             accounts = (entry.account,)
         else:
@@ -182,7 +186,8 @@ def _simple_errors(book: Book, entries: list, touched: set[str]) -> list:
                     entry.meta, f"Invalid reference to inactive account '{account}'", entry))
         # validation.validate_currency_constraints (the auto posting takes the others' currency)
         if type(entry) is data.Transaction:
-            currency = entry.postings[0].units.currency
+            units: Any = entry.postings[0].units
+            currency = units.currency
             for posting in entry.postings:
                 opened = opens.get(posting.account, (None, None))[0]
                 if opened is not None and opened.currencies and currency not in opened.currencies:
@@ -227,14 +232,16 @@ def _balance_errors(book: Book, entries: list, touched: set[str], new_balances: 
             for posting in entry.postings:
                 for account in targets(posting.account):
                     units = posting.units
+                    assert units is not None            # the loaded book is booked
                     moves[account].append((entry.date, units.currency, units.number))
     for entry in entries:
         if type(entry) is transaction:
             *given, last = entry.postings
-            currency = given[0].units.currency
+            first: Any = given[0].units
+            currency = first.currency
             rest = Decimal(0)
             for posting in given:
-                number = posting.units.number
+                number: Any = posting.units.number                 # type: ignore[union-attr]
                 rest -= number
                 for account in targets(posting.account):
                     moves[account].append((entry.date, currency, number))
@@ -265,7 +272,7 @@ def _balance_errors(book: Book, entries: list, touched: set[str], new_balances: 
         dates, totals = running.get((entry.account, expected.currency), ([], []))
         index = bisect.bisect_left(dates, entry.date)
         accumulated = Amount(totals[index - 1] if index else ZERO, expected.currency)
-        diff = amount.sub(accumulated, expected)
+        diff: Any = amount.sub(accumulated, expected)
         if abs(diff.number) > balance.get_balance_tolerance(entry, options):
             errors.append(balance.BalanceError(
                 entry.meta, (f"Balance failed for '{entry.account}': expected {expected} != accumulated "
