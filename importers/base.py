@@ -10,8 +10,10 @@ Metadata on every extracted transaction (decided once, for all formats):
                       ("NL14SNSB0012345678:20260125-137113"); where the bank gives no
                       reference, a hash of IBAN, date, amount, balance after (where the
                       file gives it) and text, plus an occurrence index for identical
-                      lines ("NL14SNSB0012345678:3fa95b0c27d1/0"). Balance assertions
-                      carry one too ("NL14...:saldo:2026-04-06:661.69").
+                      lines ("NL14SNSB0012345678:3fa95b0c27d1/0"). Where the bank
+                      repeats one reference for several lines of a statement, each
+                      gets its position among them ("...:REF/1", "...:REF/2").
+                      Balance assertions carry one too ("NL14...:saldo:2026-04-06:661.69").
     tegenrekening     the counterparty's IBAN (or old account number)
     tegenpartij       the counterparty's name (also the payee)
     omschrijving      the remittance text (also the narration)
@@ -40,13 +42,12 @@ from beancount.core import data
 from beancount.core.amount import Amount
 from beangulp.extract import DUPLICATE
 
-from importers.book import Book, OwnAccount
+from importers.book import IMPORT_ID, Book, OwnAccount
 from importers.errors import ImportFileError
 from importers.rules import Rules
 from importers.statement import Statement
 
 SUSPENSE = "Passiva:NogTeRubriceren"
-IMPORT_ID = "import-id"
 ONE_DAY = datetime.timedelta(days=1)
 
 
@@ -75,9 +76,11 @@ class BankImporter(beangulp.Importer):
     # -- beangulp's Importer interface --------------------------------------------
 
     def identify(self, filepath: str) -> bool:
+        # A sniff looks at the first bytes only and answers no to whatever it cannot
+        # read (binary data, bare CR line ends, ...): an unknown file is never an error here.
         try:
-            return self.sniff(filepath)
-        except (OSError, ValueError):
+            return bool(self.sniff(filepath))
+        except Exception:  # noqa: BLE001 (any failure to recognise the file means: not ours)
             return False
 
     def account(self, filepath: str) -> str:
@@ -93,34 +96,37 @@ class BankImporter(beangulp.Importer):
         entries: data.Entries = []
         occurrences: collections.Counter[str] = collections.Counter()
         for statement, own in self.statements(filepath):
+            repeated = _repeated_refs(statement)
+            positions: collections.Counter = collections.Counter()
             for entry in statement.entries:
                 import_id = self._import_id(own, entry, occurrences)
+                if entry.bank_ref in repeated:
+                    # The bank used one reference for several lines of this statement (some
+                    # banks give every detail of a batch the batch's AcctSvcrRef): the
+                    # reference plus the line's position among them keeps each line apart.
+                    positions[entry.bank_ref] += 1
+                    import_id = f"{import_id}/{positions[entry.bank_ref]}"
                 self.origins[import_id] = (filepath, entry.place)
                 entries.append(self._transaction(filepath, own, entry, import_id))
-            last = max((e.date for e in statement.entries), default=statement.closing_date)
-            if statement.closing is not None and last is not None:
-                date = last + ONE_DAY
+            if statement.closing is not None:
+                last = max((e.date for e in statement.entries), default=statement.closing_date)
+                if last is None:
+                    raise ImportFileError(filepath, statement.place, "the statement has no entries and no closing date")
+                date: datetime.date = last + ONE_DAY
                 import_id = f"{own.iban}:saldo:{date.isoformat()}:{statement.closing}"
                 self.origins[import_id] = (filepath, statement.place)
                 meta = data.new_metadata(filepath, 0, {IMPORT_ID: import_id})
-                entries.append(
-                    data.Balance(meta, date, own.account, Amount(statement.closing, own.currency), None, None)
-                )
+                closing = Amount(statement.closing, own.currency)
+                entries.append(data.Balance(meta, date, own.account, closing, None, None))
         return entries
 
     def deduplicate(self, entries: data.Entries, existing: data.Entries) -> None:
         """Mark entries whose import id is already in the book, this run or this file."""
-        seen = set()
+        seen: set = set()
         for entry in existing:
-            import_id = entry.meta.get(IMPORT_ID) if entry.meta else None
-            if import_id:
-                seen.add(import_id)
-            if isinstance(entry, data.Balance):
-                seen.add(("balance", entry.account, entry.date, entry.amount))
+            seen.update(duplicate_keys(entry))
         for entry in entries:
-            keys = [entry.meta[IMPORT_ID]]
-            if isinstance(entry, data.Balance):
-                keys.append(("balance", entry.account, entry.date, entry.amount))
+            keys = duplicate_keys(entry)
             if any(key in seen for key in keys):
                 entry.meta[DUPLICATE] = True
             seen.update(keys)
@@ -136,6 +142,10 @@ class BankImporter(beangulp.Importer):
                 raise ImportFileError(filepath, None, f"the {self.format_name} holds no statement")
             self._statements[key] = [(st, self._check(filepath, st)) for st in statements]
         return self._statements[key]
+
+    def forget(self, filepath: str) -> None:
+        """Drop the file's parsed statements (an import keeps only the entries made of them)."""
+        self._statements.pop(os.path.abspath(filepath), None)
 
     def _check(self, filepath: str, statement: Statement) -> OwnAccount:
         own = self.book.lookup(statement.account_id, filepath, statement.place)
@@ -203,6 +213,23 @@ class BankImporter(beangulp.Importer):
         ]
         return data.Transaction(meta, entry.date, flag, entry.counterparty_name, entry.text,
                                 data.EMPTY_SET, data.EMPTY_SET, postings)
+
+
+def duplicate_keys(entry) -> list:
+    """What makes an entry already known: its import id; for a balance assertion also
+    (account, date, amount), so a balance typed by hand is not asserted twice."""
+    keys: list = []
+    import_id = entry.meta.get(IMPORT_ID) if entry.meta else None
+    if import_id:
+        keys.append(import_id)
+    if isinstance(entry, data.Balance):
+        keys.append(("balance", entry.account, entry.date, entry.amount))
+    return keys
+
+
+def _repeated_refs(statement: Statement) -> set[str]:
+    counts = collections.Counter(entry.bank_ref for entry in statement.entries if entry.bank_ref)
+    return {ref for ref, count in counts.items() if count > 1}
 
 
 def clean(text: str | None) -> str:

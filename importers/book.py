@@ -5,19 +5,30 @@ metadata, or `rekeningnummer:` where the bank's export names no IBAN (an ING sav
 account is `rekeningnummer: "K 444-12345"`; the number is then matched as written,
 without spaces). Its currency is the one currency of that `open` directive (EUR when the
 directive names none). A statement for an IBAN that is not there is refused.
+
+The book is loaded once per import (`books.loader.load_book`); what the import needs
+from it besides the entries is indexed here once: the import ids already booked, the
+entries typed by hand on each bank account, and the years the books hold a budget for.
 """
 
+from __future__ import annotations
+
+import collections
 import dataclasses
 import datetime
+import functools
 from os import path
 
-from beancount import loader
 from beancount.core import data
 from beancount.parser import printer
 
+from books.loader import load_book as load_book_file
 from importers import ibans
 from importers.errors import ImportFileError
 from plugins.errors import is_finding
+
+#: The metadata key of an imported entry's id (see importers.base).
+IMPORT_ID = "import-id"
 
 ROOT_OPTIONS = ("name_assets", "name_liabilities", "name_equity", "name_income", "name_expenses")
 
@@ -39,9 +50,66 @@ class Book:
     options: dict
     own: list[OwnAccount]
 
-    @property
+    @functools.cached_property
     def open_accounts(self) -> set[str]:
         return {entry.account for entry in self.entries if isinstance(entry, data.Open)}
+
+    @functools.cached_property
+    def open_close(self) -> dict[str, tuple[data.Open, data.Close | None]]:
+        """Each account's `open` directive and its `close` directive (None while open)."""
+        closes = {entry.account: entry for entry in self.entries if isinstance(entry, data.Close)}
+        return {entry.account: (entry, closes.get(entry.account))
+                for entry in self.entries if isinstance(entry, data.Open)}
+
+    @functools.cached_property
+    def balances(self) -> list[data.Balance]:
+        """The book's balance assertions."""
+        return [entry for entry in self.entries if isinstance(entry, data.Balance)]
+
+    @functools.cached_property
+    def pads(self) -> list[data.Pad]:
+        """The book's pad directives."""
+        return [entry for entry in self.entries if isinstance(entry, data.Pad)]
+
+    @functools.cached_property
+    def import_ids(self) -> set:
+        """The import ids in the book, and (account, date, amount) of its balance assertions."""
+        seen: set = set()
+        for entry in self.entries:
+            import_id = entry.meta.get(IMPORT_ID) if entry.meta else None
+            if import_id:
+                seen.add(import_id)
+            if isinstance(entry, data.Balance):
+                seen.add(("balance", entry.account, entry.date, entry.amount))
+        return seen
+
+    @functools.cached_property
+    def bank_entries(self) -> dict[str, list[data.Transaction]]:
+        """The book's transactions on each own bank account, in date order."""
+        accounts = {own.account for own in self.own}
+        found: dict[str, list[data.Transaction]] = collections.defaultdict(list)
+        transaction = data.Transaction
+        for entry in self.entries:
+            if type(entry) is transaction:
+                last = None
+                for posting in entry.postings:
+                    account = posting.account
+                    if account in accounts and account != last:
+                        found[account].append(entry)
+                        last = account
+        return found
+
+    @functools.cached_property
+    def budget_years(self) -> set[int] | None:
+        """The years the books hold a budget for; None when the book keeps no budget.
+
+        The budget guard (`plugins.budget_guard`) gives the actual book the budget as
+        `custom "budget"` entries; their years are the budget years.
+        """
+        if not any(name.startswith("plugins.budget_guard") for name, _ in self.options.get("plugin", [])):
+            return None
+        return {entry.date.year for entry in self.entries
+                if isinstance(entry, data.Custom) and entry.type == "budget"}
 
     def option_lines(self) -> str:
         """The book's root-name options, for a file that the book includes."""
@@ -92,7 +160,7 @@ def load_book(filename: str) -> Book:
         raise ImportFileError("-e", None, "the actual book is required: -e ledger/boekhouding-2022.beancount")
     if not path.isfile(filename):
         raise ImportFileError(filename, None, "the actual book was not found")
-    entries, errors, options = loader.load_file(filename)
+    entries, errors, options = load_book_file(filename)
     errors = structural_errors(errors)
     if errors:
         first = printer.format_error(errors[0]).strip().splitlines()[0]
