@@ -40,13 +40,12 @@ from beancount.core import data
 from beancount.core.amount import Amount
 from beangulp.extract import DUPLICATE
 
-from importers.book import Book, OwnAccount
+from importers.book import IMPORT_ID, Book, OwnAccount
 from importers.errors import ImportFileError
 from importers.rules import Rules
 from importers.statement import Statement
 
 SUSPENSE = "Passiva:NogTeRubriceren"
-IMPORT_ID = "import-id"
 ONE_DAY = datetime.timedelta(days=1)
 
 
@@ -75,9 +74,11 @@ class BankImporter(beangulp.Importer):
     # -- beangulp's Importer interface --------------------------------------------
 
     def identify(self, filepath: str) -> bool:
+        # A sniff looks at the first bytes only and answers no to whatever it cannot
+        # read (binary data, bare CR line ends, ...): an unknown file is never an error here.
         try:
-            return self.sniff(filepath)
-        except (OSError, ValueError):
+            return bool(self.sniff(filepath))
+        except Exception:  # noqa: BLE001 (any failure to recognise the file means: not ours)
             return False
 
     def account(self, filepath: str) -> str:
@@ -89,10 +90,18 @@ class BankImporter(beangulp.Importer):
 
     def extract(self, filepath: str, existing: data.Entries) -> data.Entries:
         entries = []
-        occurrences = collections.Counter()
+        occurrences: collections.Counter = collections.Counter()
         for statement, own in self.statements(filepath):
+            repeated = _repeated_refs(statement)
+            positions: collections.Counter = collections.Counter()
             for entry in statement.entries:
                 import_id = self._import_id(own, entry, occurrences)
+                if entry.bank_ref in repeated:
+                    # The bank used one reference for several lines of this statement (some
+                    # banks give every detail of a batch the batch's AcctSvcrRef): the
+                    # reference plus the line's position among them keeps each line apart.
+                    positions[entry.bank_ref] += 1
+                    import_id = f"{import_id}/{positions[entry.bank_ref]}"
                 self.origins[import_id] = (filepath, entry.place)
                 entries.append(self._transaction(filepath, own, entry, import_id))
             if statement.closing is not None:
@@ -106,17 +115,11 @@ class BankImporter(beangulp.Importer):
 
     def deduplicate(self, entries: data.Entries, existing: data.Entries) -> None:
         """Mark entries whose import id is already in the book, this run or this file."""
-        seen = set()
+        seen: set = set()
         for entry in existing:
-            import_id = entry.meta.get(IMPORT_ID) if entry.meta else None
-            if import_id:
-                seen.add(import_id)
-            if isinstance(entry, data.Balance):
-                seen.add(("balance", entry.account, entry.date, entry.amount))
+            seen.update(duplicate_keys(entry))
         for entry in entries:
-            keys = [entry.meta[IMPORT_ID]]
-            if isinstance(entry, data.Balance):
-                keys.append(("balance", entry.account, entry.date, entry.amount))
+            keys = duplicate_keys(entry)
             if any(key in seen for key in keys):
                 entry.meta[DUPLICATE] = True
             seen.update(keys)
@@ -199,6 +202,23 @@ class BankImporter(beangulp.Importer):
         ]
         return data.Transaction(meta, entry.date, flag, entry.counterparty_name, entry.text,
                                 data.EMPTY_SET, data.EMPTY_SET, postings)
+
+
+def duplicate_keys(entry) -> list:
+    """What makes an entry already known: its import id; for a balance assertion also
+    (account, date, amount), so a balance typed by hand is not asserted twice."""
+    keys: list = []
+    import_id = entry.meta.get(IMPORT_ID) if entry.meta else None
+    if import_id:
+        keys.append(import_id)
+    if isinstance(entry, data.Balance):
+        keys.append(("balance", entry.account, entry.date, entry.amount))
+    return keys
+
+
+def _repeated_refs(statement: Statement) -> set[str]:
+    counts = collections.Counter(entry.bank_ref for entry in statement.entries if entry.bank_ref)
+    return {ref for ref, count in counts.items() if count > 1}
 
 
 def clean(text: str | None) -> str:

@@ -3,18 +3,30 @@
 An account is the association's own when its `open` directive carries `iban:`
 metadata. Its currency is the one currency of that `open` directive (EUR when the
 directive names none). A statement for an IBAN that is not there is refused.
+
+The book is loaded once per import (`books.loader.load_book`); what the import needs
+from it besides the entries is indexed here once: the import ids already booked, the
+entries typed by hand on each bank account, and the years the books hold a budget for.
 """
 
+from __future__ import annotations
+
+import collections
 import dataclasses
 import datetime
+import functools
 from os import path
 
-from beancount import loader
 from beancount.core import data
 from beancount.parser import printer
 
+from books.loader import load_book as load_book_file
+
 from importers import ibans
 from importers.errors import ImportFileError
+
+#: The metadata key of an imported entry's id (see importers.base).
+IMPORT_ID = "import-id"
 
 ROOT_OPTIONS = ("name_assets", "name_liabilities", "name_equity", "name_income", "name_expenses")
 
@@ -36,9 +48,44 @@ class Book:
     options: dict
     own: list[OwnAccount]
 
-    @property
+    @functools.cached_property
     def open_accounts(self) -> set[str]:
         return {entry.account for entry in self.entries if isinstance(entry, data.Open)}
+
+    @functools.cached_property
+    def import_ids(self) -> set:
+        """The import ids in the book, and (account, date, amount) of its balance assertions."""
+        seen: set = set()
+        for entry in self.entries:
+            import_id = entry.meta.get(IMPORT_ID) if entry.meta else None
+            if import_id:
+                seen.add(import_id)
+            if isinstance(entry, data.Balance):
+                seen.add(("balance", entry.account, entry.date, entry.amount))
+        return seen
+
+    @functools.cached_property
+    def bank_entries(self) -> dict[str, list[data.Transaction]]:
+        """The book's transactions on each own bank account, in date order."""
+        accounts = {own.account for own in self.own}
+        found: dict[str, list[data.Transaction]] = collections.defaultdict(list)
+        for entry in self.entries:
+            if isinstance(entry, data.Transaction):
+                for account in {posting.account for posting in entry.postings} & accounts:
+                    found[account].append(entry)
+        return found
+
+    @functools.cached_property
+    def budget_years(self) -> set[int] | None:
+        """The years the books hold a budget for; None when the book keeps no budget.
+
+        The budget guard (`plugins.budget_guard`) gives the actual book the budget as
+        `custom "budget"` entries; their years are the budget years.
+        """
+        if not any(name.startswith("plugins.budget_guard") for name, _ in self.options.get("plugin", [])):
+            return None
+        return {entry.date.year for entry in self.entries
+                if isinstance(entry, data.Custom) and entry.type == "budget"}
 
     def option_lines(self) -> str:
         """The book's root-name options, for a file that the book includes."""
@@ -86,7 +133,7 @@ def load_book(filename: str) -> Book:
         raise ImportFileError("-e", None, "the actual book is required: -e ledger/boekhouding-2022.beancount")
     if not path.isfile(filename):
         raise ImportFileError(filename, None, "the actual book was not found")
-    entries, errors, options = loader.load_file(filename)
+    entries, errors, options = load_book_file(filename)
     errors = structural_errors(errors)
     if errors:
         first = printer.format_error(errors[0]).strip().splitlines()[0]

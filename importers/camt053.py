@@ -1,7 +1,11 @@
 """ISO 20022 camt.053 bank statements (camt.053.001.02 up to .001.08), as Dutch banks export them.
 
-Read with the standard library's ElementTree through `defusedxml` (no entities, no
-DTDs). One file may hold several statements (`Stmt`), for several accounts and days.
+Read as a stream (the standard library's C `XMLPullParser`, fed 1 MiB at a time):
+each entry (`Ntry`) is read and then dropped from the tree, so the memory a file
+takes does not grow with its size beyond the entries read from it. A document type
+declaration (and with it every entity declaration) is refused before the parser sees
+it: a camt.053 file has none, and without one no entity can be expanded.
+One file may hold several statements (`Stmt`), for several accounts and days.
 
 - Only booked entries (`Sts` BOOK) count; pending ones are left for a later statement.
 - A batch (`Btch` with several `TxDtls`) becomes one transaction per detail, whose
@@ -13,22 +17,24 @@ DTDs). One file may hold several statements (`Stmt`), for several accounts and d
 - Text: all `RmtInf/Ustrd` joined, else `AddtlTxInf`, else `AddtlNtryInf`;
   `RmtInf/Strd/CdtrRefInf/Ref` is the betalingskenmerk.
 - The bank's reference is `AcctSvcrRef`, else `NtryRef` (with `/n` for the n-th
-  detail of a batch, unless the detail has its own `AcctSvcrRef`).
+  detail of a batch, unless the detail has its own `AcctSvcrRef`; where the details
+  of one batch repeat one `AcctSvcrRef`, as some banks do, `/n` is added to it).
 - Balances: `OPBD` (or `PRCD`) opens, `CLBD` closes; both are required.
 """
 
+import collections
 import datetime
 import re
 from decimal import Decimal, InvalidOperation
-from xml.etree.ElementTree import ParseError
-
-import defusedxml.ElementTree as ET
-from defusedxml import DefusedXmlException
+from xml.etree.ElementTree import ParseError, XMLPullParser
 
 from importers import ibans
 from importers.base import BankImporter, clean
 from importers.errors import ImportFileError
-from importers.statement import Entry, Statement, read_bytes
+from importers.statement import Entry, Statement
+
+_CHUNK = 1 << 20
+_FORBIDDEN = (b"<!DOCTYPE", b"<!ENTITY")
 
 _NAMESPACE = re.compile(rb"<(\w+:)?Document\b[^>]*urn:iso:std:iso:20022:tech:xsd:camt\.053\.001\.(0[2-8])")
 _AMOUNT = re.compile(r"^[0-9]{1,18}(\.[0-9]{1,5})?$")
@@ -45,25 +51,86 @@ class Camt053Importer(BankImporter):
         return _NAMESPACE.search(head) is not None
 
     def parse(self, filepath: str) -> list[Statement]:
-        raw = read_bytes(filepath)
         try:
-            root = ET.fromstring(raw)
-        except ParseError as exc:
-            line, column = exc.position
-            reason = str(exc).split(":")[0]
-            raise ImportFileError(filepath, f"line {line}", f"the XML is broken or truncated ({reason}, column {column + 1})") from None
-        except DefusedXmlException as exc:
-            raise ImportFileError(filepath, None, f"refused XML construct: {exc}") from None
-        match = re.fullmatch(r"\{(urn:iso:std:iso:20022:tech:xsd:camt\.053\.001\.0[2-8])\}Document", root.tag)
-        if not match:
-            raise ImportFileError(filepath, "Document", f"not a camt.053.001.02-08 document (root {root.tag})")
-        return _Reader(filepath, match.group(1)).statements(root)
+            with open(filepath, "rb") as file:
+                return _Reader(filepath).read(file)
+        except OSError as exc:
+            raise ImportFileError(filepath, None, f"cannot read the file ({exc.strerror})") from None
 
 
 class _Reader:
-    def __init__(self, filename: str, namespace: str):
+    def __init__(self, filename: str):
         self.filename = filename
-        self.ns = {"c": namespace}
+        self.ns: dict[str, str] = {}
+
+    def read(self, file) -> list[Statement]:
+        """The statements of an open camt.053 file, read as a stream of elements."""
+        parser = XMLPullParser(events=("start", "end"))
+        statements: list[Statement] = []
+        depth = 0
+        stmt = parent = None
+        entries: list[Entry] = []
+        own = ""
+        number = 0                              # of the entry within its statement
+        tail = b""
+        try:
+            while chunk := file.read(_CHUNK):
+                window = tail + chunk
+                for forbidden in _FORBIDDEN:
+                    if forbidden in window:
+                        raise self.error(None, f"refused XML construct: {forbidden.decode()} (a camt.053 file has none)")
+                tail = chunk[-16:]
+                parser.feed(chunk)
+                for event, element in parser.read_events():
+                    if event == "start":
+                        depth += 1
+                        if depth == 1:
+                            self.root(element)
+                        elif depth == 3 and element.tag == self.tag("Stmt"):
+                            stmt, entries, own, number = element, [], "", 0
+                        elif depth == 2:
+                            parent = element
+                        continue
+                    depth -= 1
+                    if stmt is None:
+                        continue
+                    place = f"Stmt[{len(statements) + 1}]"
+                    if depth == 3 and element.tag == self.tag("Ntry"):
+                        if not own:
+                            own = ibans.normalise(self.account(stmt, place))
+                        number += 1
+                        entries.extend(self.entry(element, f"{place}/Ntry[{number}]", own))
+                        stmt.remove(element)            # the entry is read: drop it
+                    elif depth == 2 and element is stmt:
+                        statements.append(self.statement(stmt, place, entries))
+                        if parent is not None:
+                            parent.remove(stmt)
+                        stmt = None
+            parser.close()
+        except ParseError as exc:
+            line, column = exc.position
+            reason = str(exc).split(":")[0]
+            raise self.error(f"line {line}", f"the XML is broken or truncated ({reason}, column {column + 1})") from None
+        if not self.ns:
+            raise self.error("Document", "not a camt.053.001.02-08 document")
+        if not statements:
+            raise self.error("BkToCstmrStmt", "no statement (Stmt) in the file")
+        return statements
+
+    def root(self, element) -> None:
+        match = re.fullmatch(r"\{(urn:iso:std:iso:20022:tech:xsd:camt\.053\.001\.0[2-8])\}Document", element.tag)
+        if not match:
+            raise self.error("Document", f"not a camt.053.001.02-08 document (root {element.tag})")
+        self.ns = {"c": match.group(1)}
+
+    def tag(self, name: str) -> str:
+        return "{" + self.ns["c"] + "}" + name
+
+    def account(self, stmt, place: str) -> str:
+        account = self.text(stmt, "Acct/Id/IBAN") or self.text(stmt, "Acct/Id/Othr/Id")
+        if not account:
+            raise self.error(f"{place}/Acct", "the statement names no account")
+        return account
 
     # -- small helpers ------------------------------------------------------------
 
@@ -115,18 +182,9 @@ class _Reader:
 
     # -- the document -------------------------------------------------------------
 
-    def statements(self, root) -> list[Statement]:
-        statements = []
-        for number, stmt in enumerate(self.all(root, "BkToCstmrStmt/Stmt"), 1):
-            statements.append(self.statement(stmt, f"Stmt[{number}]"))
-        if not statements:
-            raise self.error("BkToCstmrStmt", "no statement (Stmt) in the file")
-        return statements
-
-    def statement(self, stmt, place: str) -> Statement:
-        account = self.text(stmt, "Acct/Id/IBAN") or self.text(stmt, "Acct/Id/Othr/Id")
-        if not account:
-            raise self.error(f"{place}/Acct", "the statement names no account")
+    def statement(self, stmt, place: str, entries: list[Entry]) -> Statement:
+        """The statement's account and balances (its entries were read already)."""
+        account = self.account(stmt, place)
         opening = closing = None
         for index, bal in enumerate(self.all(stmt, "Bal"), 1):
             code = self.text(bal, "Tp/CdOrPrtry/Cd") or self.text(bal, "Tp/CdOrPrtry/Prtry")
@@ -146,10 +204,6 @@ class _Reader:
         for what, balance in (("opening", opening), ("closing", closing)):
             if balance[1] != currency:
                 raise self.error(place, f"the {what} balance is in {balance[1]}, the account in {currency}")
-        own = ibans.normalise(account)
-        entries = []
-        for number, ntry in enumerate(self.all(stmt, "Ntry"), 1):
-            entries.extend(self.entry(ntry, f"{place}/Ntry[{number}]", own))
         return Statement(account, currency, place, entries, opening[0], opening[2], closing[0], closing[2])
 
     def entry(self, ntry, place: str, own: str) -> list[Entry]:
@@ -170,6 +224,8 @@ class _Reader:
                           **common, **self.detail(detail, sign, own, entry_text, currency))]
         entries = []
         indicator = "CRDT" if sign > 0 else "DBIT"
+        own_refs = [self.text(detail, "Refs/AcctSvcrRef") for detail in details]
+        repeated = {ref for ref, count in collections.Counter(own_refs).items() if ref and count > 1}
         for number, detail in enumerate(details, 1):
             where = f"{place}/NtryDtls/TxDtls[{number}]"
             if detail.find(self._path("Amt"), self.ns) is not None:
@@ -181,8 +237,12 @@ class _Reader:
             if part_currency != currency:
                 raise self.error(where, f"batch detail in {part_currency}, entry in {currency}")
             part_sign = self.sign(detail, where, default=indicator)
-            own_ref = self.text(detail, "Refs/AcctSvcrRef")
-            bank_ref = own_ref if own_ref and own_ref != reference else (f"{reference}/{number}" if reference else None)
+            own_ref = own_refs[number - 1]
+            if own_ref and own_ref != reference:
+                # A detail's own reference, unless the bank repeated it within the batch.
+                bank_ref = f"{own_ref}/{number}" if own_ref in repeated else own_ref
+            else:
+                bank_ref = f"{reference}/{number}" if reference else None
             entries.append(Entry(amount=part_sign * part, place=where, bank_ref=bank_ref,
                                  **common, **self.detail(detail, part_sign, own, entry_text, currency)))
         total = sum(e.amount for e in entries)

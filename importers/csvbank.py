@@ -27,15 +27,19 @@ _AMOUNT = re.compile(r"^([+-]?)(\d{1,3}(?:\.\d{3})+|\d+),(\d{2})$")
 
 
 def header_line(filepath: str) -> bytes:
+    """The file's first line, whatever ends it (LF, CRLF or a bare CR)."""
     with open(filepath, "rb") as file:
         head = file.read(4096)
-    return head.removeprefix(b"\xef\xbb\xbf").split(b"\n", 1)[0].rstrip(b"\r")
+    return re.split(rb"\r\n|\r|\n", head.removeprefix(b"\xef\xbb\xbf"), maxsplit=1)[0]
 
 
 def split_header(line: str) -> tuple[list[str], str] | None:
     """The column names and the delimiter of a header line, if it is a CSV header."""
     for delimiter in (";", ","):
-        names = next(csv.reader([line], delimiter=delimiter))
+        try:
+            names = next(csv.reader([line], delimiter=delimiter))
+        except (csv.Error, StopIteration):
+            return None
         if len(names) > 3:
             return [name.strip() for name in names], delimiter
     return None

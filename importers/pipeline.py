@@ -1,0 +1,344 @@
+"""The import itself: bank files in, new entries checked and written, all or nothing.
+
+    result = import_files("ledger/boekhouding-2022.beancount", ["bankbestanden/maart.xml"],
+                          "ledger/boekhouding-2022/te-controleren.beancount")
+
+The one path from a bank file into the book; the command line (`python -m importers
+extract`, `make import`) and Fava's Import page both call `import_files`. Under the
+book's lock (`books.write.book_lock`, held from the first read to the last write):
+
+1. the book is loaded once (`books.loader.load_book`);
+2. every file is identified and read completely (an error in any file stops the run);
+3. entries already in the book (by import id), or met earlier in this run, are left
+   out; a statement line that matches an entry typed by hand (same bank account and
+   amount, date within `MATCH_DAYS` days, no import id) is left out too, and named;
+4. a statement dated in a year the books hold no budget for is refused;
+5. the new entries are printed, parsed back and checked against the loaded book
+   (`importers.check`): what does not pass bean-check is never written;
+6. the output file is replaced whole (`books.write.replace_file`: temp file, fsync,
+   os.replace). A crash at any moment leaves the old file or the complete new one.
+
+Every refusal is an `ImportFileError` (`error: FILE:PLACE: message`); nothing is
+written then. Another import of the same book waits up to `lock_timeout` seconds.
+"""
+
+from __future__ import annotations
+
+import bisect
+import collections
+import contextlib
+import dataclasses
+import datetime
+from os import path
+
+import beangulp
+from beancount.core import data
+from beancount.parser import parser, printer
+
+from books.write import DEFAULT_TIMEOUT, BookLocked, book_lock, remove_stale_temp_files, replace_file
+from importers.base import SUSPENSE, duplicate_keys
+from importers.book import IMPORT_ID, Book, load_book
+from importers.check import check_new_entries
+from importers.errors import ImportFileError
+from importers.rules import load_rules
+from importers.sources import bank_files
+
+DEFAULT_RULES = path.join(path.dirname(path.abspath(__file__)), "regels.txt")
+
+#: A statement line and an entry typed by hand match within this many days.
+MATCH_DAYS = 4
+
+#: The first lines of a new output file.
+OUTPUT_HEADER = "; Nieuwe boekingen uit de bank (make import), nog te controleren.\n"
+
+
+@dataclasses.dataclass(frozen=True)
+class Match:
+    """A statement line left out because the treasurer typed it in by hand."""
+
+    source: str          # "bankbestanden/maart.xml:Stmt[1]/Ntry[3]"
+    entry: str           # "ledger/boekhouding-2022/bank.beancount:123"
+    date: datetime.date
+    amount: str          # "-24.00 EUR"
+
+    def __str__(self) -> str:
+        return f"{self.source}: {self.date} {self.amount} matched {self.entry} (typed by hand), not imported again"
+
+
+@dataclasses.dataclass
+class ImportResult:
+    """What an import read, left out and wrote."""
+
+    files: list[str]
+    entries: list                           # the new directives, in the order written
+    text: str                               # what was appended to the output (or printed)
+    output: str | None                      # the file written; None when nothing was written
+    skipped: int = 0                        # already in the book (by import id)
+    matched: list[Match] = dataclasses.field(default_factory=list)
+
+    @property
+    def transactions(self) -> list[data.Transaction]:
+        return [entry for entry in self.entries if isinstance(entry, data.Transaction)]
+
+    @property
+    def flagged(self) -> int:
+        return sum(1 for entry in self.transactions if entry.flag == "!")
+
+    @property
+    def balances(self) -> int:
+        return sum(1 for entry in self.entries if isinstance(entry, data.Balance))
+
+    def summary(self, where: str | None = None) -> str:
+        where = where or (path.relpath(self.output) if self.output else "nowhere (nothing new)")
+        return (f"{len(self.files)} file(s): {len(self.transactions)} new transaction(s), {self.flagged} of them "
+                f"flagged '!' (to categorise), {self.balances} balance assertion(s) written to {where}; "
+                f"{self.skipped} already in the book; {len(self.matched)} matched an entry typed by hand")
+
+
+def import_files(book: str, files: list[str], output: str | None, rules: str = DEFAULT_RULES, *,
+                 write: bool = True, lock_timeout: float = DEFAULT_TIMEOUT) -> ImportResult:
+    """Import bank `files` (files or folders) into `book`, appending to `output`.
+
+    With `write=False` (or `output=None`) nothing is written: the result shows what
+    would be. Raises ImportFileError on any bad input, or when the book stays locked
+    longer than `lock_timeout` seconds.
+    """
+    files = bank_files(list(files))
+    if not book:
+        raise ImportFileError("-e", None, "the actual book is required: -e ledger/boekhouding-2022.beancount")
+    if not path.isfile(book):
+        raise ImportFileError(book, None, "the actual book was not found")
+    writing = write and output is not None
+    lock = book_lock(book, lock_timeout) if writing else contextlib.nullcontext()
+    try:
+        with lock:
+            return _import_locked(book, files, output if writing else None, rules, text_target=output)
+    except BookLocked as exc:
+        raise ImportFileError(book, None, f"another import or edit holds the book's lock (waited "
+                                          f"{lock_timeout:g} s); nothing was written, try again later") from exc
+
+
+def _import_locked(book_file: str, files: list[str], output: str | None, rules_file: str,
+                   text_target: str | None) -> ImportResult:
+    book = load_book(book_file)
+    if SUSPENSE not in book.open_accounts:
+        raise ImportFileError(book.filename, None, f"the suspense account {SUSPENSE} is not opened in the book")
+    importers = make_importers(book, load_rules(rules_file, book.open_accounts))
+    extracted = [(filename, *read_file(importers, filename)) for filename in files]
+    seen = set(book.import_ids)
+    if output and path.exists(output) and path.abspath(output) not in _included(book):
+        seen |= _ids_in(output)             # an output the book does not include still counts
+    hand = HandEntries(book)
+    new: list = []
+    skipped = 0
+    matched: list[Match] = []
+    origins: dict[str, tuple[str, str]] = {}
+    groups = []
+    for filename, importer, entries in sorted(extracted, key=_file_order):
+        origins.update(importer.origins)
+        kept = []
+        for entry in entries:
+            keys = duplicate_keys(entry)
+            if any(key in seen for key in keys):
+                skipped += 1
+                continue
+            seen.update(keys)
+            match = hand.match(entry)
+            if match is not None:
+                matched.append(Match(_place(origins, entry), _where(match), entry.date,
+                                     f"{entry.postings[0].units.number} {entry.postings[0].units.currency}"))
+                continue
+            kept.append(entry)
+        if kept:
+            groups.append((filename, importer, kept))
+            new.extend(kept)
+    check_budget_years(book, new, origins)
+    text = render(groups, text_target or book.filename)
+    if new:
+        check_new_entries(book, text, origins, new)
+    result = ImportResult(files, new, text, None, skipped, matched)
+    if output and new:
+        write_output(output, text, book)
+        result.output = output
+    return result
+
+
+def make_importers(book: Book, rules) -> list:
+    """The importers of every format (registered in importers.cli.make_importers)."""
+    from importers import cli      # the registry lives with the command line
+
+    return cli.make_importers(book, rules)
+
+
+def read_file(importers: list, filename: str) -> tuple:
+    """(importer, entries) of one bank file, read completely; ImportFileError otherwise."""
+    importer = identify(importers, filename)
+    try:
+        entries = importer.extract(filename, [])
+    except ImportFileError:
+        raise
+    except (ValueError, LookupError, OSError, UnicodeError, ArithmeticError) as exc:
+        # A file an importer recognised but cannot read (a format variant nobody foresaw):
+        # one line naming the file, never a traceback.
+        raise ImportFileError(filename, None, f"cannot read the {importer.format_name}: "
+                                              f"{type(exc).__name__}: {exc}") from None
+    return importer, entries
+
+
+def identify(importers: list, filename: str):
+    """The one importer that recognises the file; ImportFileError when none or several do."""
+    try:
+        importer = beangulp.identify.identify(importers, filename)
+    except beangulp.exceptions.Error as exc:
+        raise ImportFileError(filename, None, " ".join(str(exc).split())) from None
+    if importer is None:
+        names = ", ".join(sorted({i.format_name.removesuffix(" file") for i in importers}))
+        raise ImportFileError(filename, None, f"no importer recognises this file ({_kind(filename)}not a bank "
+                                              f"statement of a known format: {names})")
+    return importer
+
+
+# Magic numbers of files that land in a downloads folder, for a friendlier refusal.
+_MAGIC = ((b"%PDF", "a PDF document"), (b"PK\x03\x04", "a zip archive"), (b"\xd0\xcf\x11\xe0", "an old Excel/Office file"),
+          (b"\x89PNG", "a PNG image"), (b"\xff\xd8\xff", "a JPEG image"), (b"GIF8", "a GIF image"),
+          (b"\x1f\x8b", "a gzip archive"))
+
+
+def _kind(filename: str) -> str:
+    try:
+        with open(filename, "rb") as file:
+            head = file.read(8)
+    except OSError:
+        return ""
+    for magic, kind in _MAGIC:
+        if head.startswith(magic):
+            return f"{kind}, "
+    return ""
+
+
+def check_budget_years(book: Book, entries: list, origins: dict[str, tuple[str, str]]) -> None:
+    """Refuse entries dated in a year the books hold no budget for (a 2023 statement in the 2022 book)."""
+    years = book.budget_years
+    if years is None:
+        return
+    for entry in entries:
+        if isinstance(entry, data.Transaction) and entry.date.year not in years:
+            filename, place = origins.get(entry.meta.get(IMPORT_ID), (book.filename, None))
+            held = ", ".join(str(year) for year in sorted(years)) or "none"
+            raise ImportFileError(
+                filename, place,
+                f"the statement has entries dated {entry.date.year} ({entry.date}), but the books hold no budget "
+                f"for {entry.date.year} (budget years of {path.relpath(book.filename)}: {held}); import it into "
+                f"the book of {entry.date.year}")
+
+
+class HandEntries:
+    """The book's entries typed by hand on its bank accounts, to match statement lines with.
+
+    An entry typed by hand is a transaction without an import id with a posting on one
+    of the association's bank accounts, other than an opening balance (a transaction
+    whose other postings are all on equity, Vermogen). Each is matched at most once:
+    three identical payments and one typed by hand import two.
+    """
+
+    def __init__(self, book: Book):
+        equity = book.options.get("name_equity", "Equity")
+        self._candidates: dict[tuple[str, object], list[tuple[datetime.date, int, data.Transaction]]] = \
+            collections.defaultdict(list)
+        for account, entries in book.bank_entries.items():
+            for entry in entries:
+                if IMPORT_ID in entry.meta or str(entry.meta.get("filename", "<")).startswith("<"):
+                    continue
+                others = [p for p in entry.postings if p.account != account]
+                if others and all(p.account.split(":", 1)[0] == equity for p in others):
+                    continue
+                for posting in entry.postings:
+                    if posting.account == account and posting.units is not None:
+                        key = (account, posting.units)
+                        self._candidates[key].append((entry.date, id(entry), entry))
+        for candidates in self._candidates.values():
+            candidates.sort(key=lambda item: (item[0], item[1]))
+        self._used: set[int] = set()
+
+    def match(self, entry) -> data.Transaction | None:
+        if not isinstance(entry, data.Transaction) or not entry.postings:
+            return None
+        posting = entry.postings[0]
+        candidates = self._candidates.get((posting.account, posting.units))
+        if not candidates:
+            return None
+        window = datetime.timedelta(days=MATCH_DAYS)
+        low = bisect.bisect_left(candidates, entry.date - window, key=lambda item: item[0])
+        best = None
+        for date, ident, candidate in candidates[low:]:
+            if date > entry.date + window:
+                break
+            if ident in self._used:
+                continue
+            if best is None or abs((date - entry.date).days) < abs((best[0] - entry.date).days):
+                best = (date, ident, candidate)
+        if best is None:
+            return None
+        self._used.add(best[1])
+        return best[2]
+
+
+def render(groups: list, target: str) -> str:
+    """The new entries as Beancount text: per bank file a comment naming it (relative to
+    the folder of `target`, the file written), then its entries."""
+    folder = path.dirname(path.abspath(target))
+    parts = []
+    for filename, importer, entries in groups:
+        parts.append(f"\n; {path.relpath(filename, folder)} ({importer.format_name.removesuffix(' file')})\n")
+        parts.extend("\n" + printer.format_entry(entry) for entry in entries)
+    return "".join(parts)
+
+
+def write_output(output: str, text: str, book: Book) -> None:
+    """Append `text` to `output` by replacing the file whole (the caller holds the book's lock)."""
+    try:
+        with open(output, encoding="utf-8") as file:
+            old = file.read()
+    except FileNotFoundError:
+        old = ""
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ImportFileError(output, None, f"cannot read the output file ({exc})") from None
+    if not old.strip():
+        old = OUTPUT_HEADER + book.option_lines()
+    elif not old.endswith("\n"):
+        old += "\n"
+    try:
+        remove_stale_temp_files(output)
+        replace_file(output, old + text)
+    except OSError as exc:
+        raise ImportFileError(output, None, f"cannot write ({exc.strerror or exc}); the file is unchanged") from None
+
+
+def _file_order(item) -> tuple:
+    filename, importer, entries = item
+    dates = [entry.date for entry in entries] or [datetime.date.max]
+    return max(dates), min(dates), filename
+
+
+def _included(book: Book) -> set[str]:
+    return {path.abspath(name) for name in book.options.get("include", [])}
+
+
+def _ids_in(filename: str) -> set:
+    entries, _, _ = parser.parse_file(filename)
+    seen: set = set()
+    for entry in entries:
+        seen.update(duplicate_keys(entry))
+    return seen
+
+
+def _place(origins: dict, entry) -> str:
+    filename, place = origins.get(entry.meta.get(IMPORT_ID), (entry.meta.get("filename", "?"), ""))
+    filename = path.relpath(filename)
+    return f"{filename}:{place}" if place else filename
+
+
+def _where(entry) -> str:
+    return f"{path.relpath(entry.meta['filename'])}:{entry.meta['lineno']}"
+
+
