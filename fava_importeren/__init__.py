@@ -40,7 +40,8 @@ from fava_importeren.uploads import (
     picked_file,
     save_upload,
 )
-from fava_importeren.view import Outcome, run
+from fava_importeren.view import Outcome, proposed_rules_text, run
+from importers.errors import ImportFileError
 
 
 class Importeren(FavaExtensionBase):
@@ -72,6 +73,15 @@ class Importeren(FavaExtensionBase):
         settings = self.settings()
         filename = picked_file(settings.folder, request.args.get("bestand"))
         return run(settings, filename, write=False) if filename else None
+
+    def proposed_rules(self) -> str:
+        """`make regels` on the book as Fava loaded it: rules learned from the reviewed entries (read-only)."""
+        settings = self.settings()
+        try:
+            return proposed_rules_text(self.ledger.all_entries, self.ledger.options, settings.rules,
+                                       settings.book)
+        except ImportFileError as exc:
+            return f"error: {exc}"
 
     def message(self) -> tuple[str, str] | None:
         """The result of the last upload or import: ("melding" | "fout", text)."""

@@ -10,14 +10,19 @@ already in the book (by import id) or typed by hand is left out here as there.
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from os import path
+from typing import Any
 
 from beancount.core import data
 
 from fava_importeren.settings import Settings
 from importers.errors import ImportFileError
+from importers.learn import learn
+from importers.learn_text import learned_text
 from importers.pipeline import ImportResult, import_files
+from importers.rules import load_rules
 from report.dutch_format import format_euro
 
 
@@ -86,3 +91,9 @@ def run(settings: Settings, filename: str, *, write: bool) -> Outcome:
     except ImportFileError as exc:
         return Outcome(path.basename(filename), error=f"error: {exc}")
     return outcome(filename, result)
+
+
+def proposed_rules_text(entries: Sequence[Any], options: Mapping[str, Any], rules_file: str, book: str) -> str:
+    """The rules `make regels` would propose, from entries already loaded (nothing is written)."""
+    opened = {entry.account for entry in entries if isinstance(entry, data.Open)}
+    return learned_text(learn(list(entries), dict(options), load_rules(rules_file, opened)), book)

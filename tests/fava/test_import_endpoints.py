@@ -3,12 +3,15 @@ Fava's own import upload too), another site's form is refused (403), an uploaded
 import folder, a configured path never outside the project, and a line typed by hand is not imported again."""
 
 import os
+import subprocess
+import sys
 import urllib.error
 import urllib.request
 import uuid
 from io import BytesIO
 
 import pytest
+from beancount import loader
 from fava_books import ACTUAL_SLUG, start_board, stop
 from import_books import MARCH, import_books, import_folder, te_controleren
 
@@ -20,7 +23,7 @@ from fava_importeren.uploads import (
     safe_name,
     save_upload,
 )
-from fava_importeren.view import run
+from fava_importeren.view import proposed_rules_text, run
 
 
 def multipart(field: str, filename: str, content: bytes) -> tuple[bytes, str]:
@@ -157,3 +160,17 @@ def test_a_line_typed_by_hand_is_matched_not_imported_again(tmp_path):
     imported = run(settings, str(MARCH), write=True)
     assert imported.transactions == 7 and imported.written_to == str(te_controleren(actual))
     assert run(settings, str(MARCH), write=False).new == 0
+
+
+def test_the_page_shows_the_rules_make_regels_proposes(tmp_path):
+    reviewed = ('\n2022-02-01 * "A. de Vries" "Contributie 2022"\n  tegenrekening: "NL75INGB0002222201"\n'
+                '  tegenpartij: "A. de Vries"\n  Activa:Bank:Betaalrekening  24.00 EUR\n'
+                '  Inkomsten:Contributies:IndividueleLeden\n')
+    _, actual = import_books(tmp_path, reviewed)
+    settings = read_settings(str(actual), None)
+    entries, _, options = loader.load_file(str(actual))
+    text = proposed_rules_text(entries, options, settings.rules, settings.book)
+    assert "iban   NL75INGB0002222201         -> Inkomsten:Contributies:IndividueleLeden" in text.splitlines()
+    cli = subprocess.run([sys.executable, "-m", "importers", "regels", "-e", str(actual)], check=False,
+                         capture_output=True, text=True, timeout=120)
+    assert cli.returncode == 0 and cli.stdout == text

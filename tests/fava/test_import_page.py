@@ -88,6 +88,10 @@ def test_a_statement_uploaded_shown_and_imported_once(page, served):  # noqa: F8
                                  form={"bestand": MARCH.name})
     assert response.ok and "Niets nieuws" in response.text()
     assert output.read_text(encoding="utf-8") == after
+    # Picked from the list (Fava's own navigation loads the page): nothing new either.
+    open_page(page, url)
+    page.locator(f'#bestanden a[data-bestand="{MARCH.name}"]').click()
+    expect(page.locator("#niets-nieuws")).to_be_visible()
 
     entries, _, _ = loader.load_file(str(actual))
     imported = [e for e in entries if isinstance(e, data.Transaction) and "import-id" in e.meta]
