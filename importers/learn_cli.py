@@ -1,4 +1,4 @@
-"""`python -m importers regels -e BOOK [--regels FILE] [--minimaal N] [--schrijf]`.
+"""`python -m importers regels -e BOOK [--regels FILE] [--minimaal N] [--schrijf [--wacht S]]`.
 
 Proposes rules for the rules file from the book's own categorisations
 (`importers.learn`) and prints them, with their evidence, for review. Only with
@@ -12,7 +12,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from books.write import BookLocked, book_lock, replace_file
+from books.write import DEFAULT_TIMEOUT, BookLocked, book_lock, replace_file
 from importers.book import load_book
 from importers.cli import DEFAULT_RULES, PROG
 from importers.errors import ImportFileError
@@ -33,6 +33,8 @@ def _parser() -> argparse.ArgumentParser:
                         help="propose only counterparties seen at least N times (default 1)")
     parser.add_argument("--schrijf", action="store_true",
                         help="append the proposals to the rules file (otherwise only print them)")
+    parser.add_argument("--wacht", type=float, default=DEFAULT_TIMEOUT, metavar="SECONDS",
+                        help=f"with --schrijf: wait at most this long for the book's lock (default {DEFAULT_TIMEOUT:g})")
     return parser
 
 
@@ -40,7 +42,7 @@ def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
         if args.schrijf:
-            with book_lock(args.existing):
+            with book_lock(args.existing, args.wacht):
                 return _run(args)
         return _run(args)
     except ImportFileError as exc:

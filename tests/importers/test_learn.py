@@ -16,6 +16,7 @@ from bankhelpers import (
 from beancount import loader
 from beancount.core import data
 
+from books.write import book_lock
 from importers.learn import RuleKind, SkipReason, learn
 from importers.rules import parse_rules
 
@@ -142,6 +143,15 @@ def test_a_broken_rules_file_is_one_error_line_and_nothing_is_written(tmp_path):
     assert result.stderr.startswith("error: ") and "regels.txt:line 1:" in result.stderr
     assert "Traceback" not in result.stderr
     assert (tmp_path / "regels.txt").read_text(encoding="utf-8") == "iban NL00 -> Nergens\n"
+
+
+def test_writing_waits_for_the_books_lock_and_then_refuses(tmp_path):
+    book = reviewed_march(tmp_path)
+    with book_lock(str(book)):      # an import is running
+        result = learn_cli(book, "--schrijf", "--wacht", "0.3")
+    assert result.returncode == 1
+    assert result.stderr.startswith("error: ") and "another process is writing this book" in result.stderr
+    assert (tmp_path / "regels.txt").read_text(encoding="utf-8") == ""
 
 
 # -- the model, on inline books ------------------------------------------------------
