@@ -69,10 +69,15 @@ class Book:
         """The book's transactions on each own bank account, in date order."""
         accounts = {own.account for own in self.own}
         found: dict[str, list[data.Transaction]] = collections.defaultdict(list)
+        transaction = data.Transaction
         for entry in self.entries:
-            if isinstance(entry, data.Transaction):
-                for account in {posting.account for posting in entry.postings} & accounts:
-                    found[account].append(entry)
+            if type(entry) is transaction:
+                last = None
+                for posting in entry.postings:
+                    account = posting.account
+                    if account in accounts and account != last:
+                        found[account].append(entry)
+                        last = account
         return found
 
     @functools.cached_property

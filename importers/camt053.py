@@ -1,10 +1,9 @@
 """ISO 20022 camt.053 bank statements (camt.053.001.02 up to .001.08), as Dutch banks export them.
 
-Read as a stream (the standard library's C `XMLPullParser`, fed 1 MiB at a time):
-each entry (`Ntry`) is read and then dropped from the tree, so the memory a file
-takes does not grow with its size beyond the entries read from it. A document type
-declaration (and with it every entity declaration) is refused before the parser sees
-it: a camt.053 file has none, and without one no entity can be expanded.
+Read as a stream (lxml's `iterparse`): each entry (`Ntry`) is read and then dropped
+from the tree, so the memory a file takes does not grow with its size beyond the
+entries read from it. Entities are never expanded, nothing is fetched from the
+network, and a document type declaration is refused (a camt.053 file has none).
 One file may hold several statements (`Stmt`), for several accounts and days.
 
 - Only booked entries (`Sts` BOOK) count; pending ones are left for a later statement.
@@ -26,15 +25,14 @@ import collections
 import datetime
 import re
 from decimal import Decimal, InvalidOperation
-from xml.etree.ElementTree import ParseError, XMLPullParser
+
+from lxml import etree
 
 from importers import ibans
 from importers.base import BankImporter, clean
 from importers.errors import ImportFileError
 from importers.statement import Entry, Statement
 
-_CHUNK = 1 << 20
-_FORBIDDEN = (b"<!DOCTYPE", b"<!ENTITY")
 
 _NAMESPACE = re.compile(rb"<(\w+:)?Document\b[^>]*urn:iso:std:iso:20022:tech:xsd:camt\.053\.001\.(0[2-8])")
 _AMOUNT = re.compile(r"^[0-9]{1,18}(\.[0-9]{1,5})?$")
@@ -62,55 +60,44 @@ class _Reader:
     def __init__(self, filename: str):
         self.filename = filename
         self.ns: dict[str, str] = {}
+        self._indexes: dict = {}
 
     def read(self, file) -> list[Statement]:
         """The statements of an open camt.053 file, read as a stream of elements."""
-        parser = XMLPullParser(events=("start", "end"))
+        events = etree.iterparse(file, events=("start", "end"), tag=("{*}Document", "{*}Stmt", "{*}Ntry"),
+                                 resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False,
+                                 remove_comments=True, remove_pis=True)
         statements: list[Statement] = []
-        depth = 0
-        stmt = parent = None
+        stmt = None
         entries: list[Entry] = []
         own = ""
         number = 0                              # of the entry within its statement
-        tail = b""
         try:
-            while chunk := file.read(_CHUNK):
-                window = tail + chunk
-                for forbidden in _FORBIDDEN:
-                    if forbidden in window:
-                        raise self.error(None, f"refused XML construct: {forbidden.decode()} (a camt.053 file has none)")
-                tail = chunk[-16:]
-                parser.feed(chunk)
-                for event, element in parser.read_events():
-                    if event == "start":
-                        depth += 1
-                        if depth == 1:
-                            self.root(element)
-                        elif depth == 3 and element.tag == self.tag("Stmt"):
-                            stmt, entries, own, number = element, [], "", 0
-                        elif depth == 2:
-                            parent = element
-                        continue
-                    depth -= 1
-                    if stmt is None:
-                        continue
-                    place = f"Stmt[{len(statements) + 1}]"
-                    if depth == 3 and element.tag == self.tag("Ntry"):
-                        if not own:
-                            own = ibans.normalise(self.account(stmt, place))
-                        number += 1
-                        entries.extend(self.entry(element, f"{place}/Ntry[{number}]", own))
-                        stmt.remove(element)            # the entry is read: drop it
-                    elif depth == 2 and element is stmt:
-                        statements.append(self.statement(stmt, place, entries))
-                        if parent is not None:
-                            parent.remove(stmt)
-                        stmt = None
-            parser.close()
-        except ParseError as exc:
+            for event, element in events:
+                if event == "start":
+                    if element.getparent() is None:
+                        self.root(element)
+                    elif element.tag == self.tag("Stmt") and stmt is None:
+                        stmt, entries, own, number = element, [], "", 0
+                    continue
+                if stmt is None:
+                    continue
+                place = f"Stmt[{len(statements) + 1}]"
+                if element.tag == self.tag("Ntry") and element.getparent() is stmt:
+                    if not own:
+                        own = ibans.normalise(self.account(stmt, place))
+                    number += 1
+                    entries.extend(self.entry(element, f"{place}/Ntry[{number}]", own))
+                    self.forget()
+                    stmt.remove(element)            # the entry is read: drop it
+                elif element is stmt:
+                    statements.append(self.statement(stmt, place, entries))
+                    self.forget()
+                    stmt.getparent().remove(stmt)
+                    stmt = None
+        except etree.XMLSyntaxError as exc:
             line, column = exc.position
-            reason = str(exc).split(":")[0]
-            raise self.error(f"line {line}", f"the XML is broken or truncated ({reason}, column {column + 1})") from None
+            raise self.error(f"line {line}", f"the XML is broken or truncated ({exc.msg}, column {column})") from None
         if not self.ns:
             raise self.error("Document", "not a camt.053.001.02-08 document")
         if not statements:
@@ -118,6 +105,8 @@ class _Reader:
         return statements
 
     def root(self, element) -> None:
+        if element.getroottree().docinfo.doctype:
+            raise self.error(None, "refused XML construct: a document type declaration (a camt.053 file has none)")
         match = re.fullmatch(r"\{(urn:iso:std:iso:20022:tech:xsd:camt\.053\.001\.0[2-8])\}Document", element.tag)
         if not match:
             raise self.error("Document", f"not a camt.053.001.02-08 document (root {element.tag})")
@@ -137,21 +126,37 @@ class _Reader:
     def error(self, place: str, message: str) -> ImportFileError:
         return ImportFileError(self.filename, place, message)
 
+    def index(self, element) -> dict[str, list]:
+        """Every descendant of `element` by its path of local names ("RltdPties/Dbtr/Nm").
+
+        One walk of an entry's subtree instead of a search per field; kept until the
+        entry is read (`forget`).
+        """
+        found = self._indexes.get(element)
+        if found is None:
+            found = {}
+            _walk(element, "", found)
+            self._indexes[element] = found
+        return found
+
+    def forget(self) -> None:
+        self._indexes.clear()
+
     def text(self, element, path: str) -> str | None:
-        found = element.find(self._path(path), self.ns)
+        found = self.find(element, path)
         if found is None or found.text is None:
             return None
         return found.text.strip() or None
 
     def all(self, element, path: str) -> list:
-        return element.findall(self._path(path), self.ns)
+        return self.index(element).get(path, [])
 
-    @staticmethod
-    def _path(path: str) -> str:
-        return "/".join(f"c:{part}" for part in path.split("/"))
+    def find(self, element, path: str):
+        found = self.index(element).get(path)
+        return found[0] if found else None
 
     def amount(self, element, path: str, place: str) -> tuple[Decimal, str]:
-        node = element.find(self._path(path), self.ns)
+        node = self.find(element, path)
         where = f"{place}/{path}"
         if node is None:
             raise self.error(where, "amount missing")
@@ -220,6 +225,10 @@ class _Reader:
         entry_text = clean(self.text(ntry, "AddtlNtryInf"))
         if len(details) <= 1:
             detail = details[0] if details else None
+            if detail is not None:      # its fields are in the entry's index already
+                prefix = "NtryDtls/TxDtls/"
+                self._indexes[detail] = {path[len(prefix):]: found for path, found in self.index(ntry).items()
+                                         if path.startswith(prefix)}
             return [Entry(amount=sign * value, place=place, bank_ref=reference,
                           **common, **self.detail(detail, sign, own, entry_text, currency))]
         entries = []
@@ -228,9 +237,9 @@ class _Reader:
         repeated = {ref for ref, count in collections.Counter(own_refs).items() if ref and count > 1}
         for number, detail in enumerate(details, 1):
             where = f"{place}/NtryDtls/TxDtls[{number}]"
-            if detail.find(self._path("Amt"), self.ns) is not None:
+            if self.find(detail, "Amt") is not None:
                 part, part_currency = self.amount(detail, "Amt", where)
-            elif detail.find(self._path("AmtDtls/TxAmt/Amt"), self.ns) is not None:
+            elif self.find(detail, "AmtDtls/TxAmt/Amt") is not None:
                 part, part_currency = self.amount(detail, "AmtDtls/TxAmt/Amt", where)
             else:
                 raise self.error(where, "a detail of a batch entry has no amount (Amt or AmtDtls/TxAmt)")
@@ -268,7 +277,7 @@ class _Reader:
         if end_to_end and end_to_end.upper() == "NOTPROVIDED":
             end_to_end = None
         original = None
-        instructed = detail.find(self._path("AmtDtls/InstdAmt/Amt"), self.ns)
+        instructed = self.find(detail, "AmtDtls/InstdAmt/Amt")
         if instructed is not None and instructed.get("Ccy") and instructed.get("Ccy") != currency:
             value, ccy = self.amount(detail, "AmtDtls/InstdAmt/Amt", "TxDtls")
             original = f"{value} {ccy}"
@@ -287,3 +296,16 @@ class _Reader:
         iban = (self.text(detail, f"RltdPties/{role}Acct/Id/IBAN")
                 or self.text(detail, f"RltdPties/{role}Acct/Id/Othr/Id"))
         return iban, clean(name) or None
+
+
+def _walk(element, prefix: str, found: dict[str, list]) -> None:
+    for child in element:
+        tag = child.tag
+        if isinstance(tag, str):
+            path = prefix + tag[tag.find("}") + 1:]
+            if path in found:
+                found[path].append(child)
+            else:
+                found[path] = [child]
+            if len(child):
+                _walk(child, path + "/", found)

@@ -34,6 +34,8 @@ from os import path
 
 from beancount import loader
 from beancount.core import data
+from beancount.core.amount import Amount
+from beancount.core.number import MISSING
 from beancount.ops import balance, validation
 from beancount.parser import booking, parser
 
@@ -84,7 +86,7 @@ def new_entry_errors(book: Book, text: str) -> list | None:
     entries, errors, _ = parser.parse_string(book.option_lines() + text)
     if errors:
         return list(errors)
-    entries, errors = booking.book(entries, book.options)
+    entries, errors = _book(entries, book.options)
     if errors:
         return list(errors)
     touched = {posting.account for entry in entries if isinstance(entry, data.Transaction)
@@ -104,11 +106,62 @@ def new_entry_errors(book: Book, text: str) -> list | None:
     found += validation.validate_duplicate_balances(
         sorted(balances + [e for e in entries if isinstance(e, data.Balance)], key=data.entry_sortkey), book.options)
     # Balance assertions on the running balances of book and new entries together: the
-    # new ones, and the book's own after the new entries' dates.
-    merged = list(heapq.merge(book.entries, entries, key=data.entry_sortkey))
+    # new ones, and the book's own on every account whose balance the new entries change
+    # (the book's other assertions passed when it was loaded and cannot change).
+    new_asserted = {entry.account for entry in entries if isinstance(entry, data.Balance)}
+    merged = list(heapq.merge(_affected(book.entries, touched, new_asserted), entries, key=data.entry_sortkey))
     _, balance_errors = balance.check(merged, book.options)
     found += balance_errors
     return found
+
+
+def _book(entries: list, options: dict) -> tuple[list, list]:
+    """Beancount's booking; done here directly for what an import makes (a transaction of
+    postings without cost or price, all but one with an amount), with the same result."""
+    simple = []
+    for entry in entries:
+        if isinstance(entry, data.Transaction):
+            missing = [p for p in entry.postings if p.units is None or p.units is MISSING]
+            given = [p for p in entry.postings if not (p.units is None or p.units is MISSING)]
+            if (len(missing) != 1 or any(p.cost is not None or p.price is not None for p in entry.postings)
+                    or len({p.units.currency for p in given}) != 1):
+                return booking.book(entries, options)
+            total = sum(p.units.number for p in given)
+            filled = missing[0]._replace(units=Amount(-total, given[0].units.currency))
+            entry = entry._replace(postings=[filled if p is missing[0] else p for p in entry.postings])
+        simple.append(entry)
+    return simple, []
+
+
+def _affected(entries: list, touched: set[str], new_asserted: set[str]) -> list:
+    """The book's entries that the balance checks can depend on: its balance assertions
+    on a touched account or a parent of one, and the transactions with a posting below
+    such an account or below an account of a new balance assertion."""
+    parents = {":".join(name.split(":")[:depth]) for name in touched for depth in range(1, name.count(":") + 2)}
+    asserted = {entry.account for entry in entries if isinstance(entry, data.Balance) and entry.account in parents}
+    asserted |= new_asserted
+    if not asserted:
+        return [entry for entry in entries if isinstance(entry, (data.Open, data.Close))]
+    relevant: dict[str, bool] = {}
+
+    def under(account: str) -> bool:
+        known = relevant.get(account)
+        if known is None:
+            parts = account.split(":")
+            known = relevant[account] = any(":".join(parts[:depth]) in asserted for depth in range(1, len(parts) + 1))
+        return known
+
+    kept = []
+    for entry in entries:
+        if isinstance(entry, data.Transaction):
+            if any(under(posting.account) for posting in entry.postings):
+                kept.append(entry)
+        elif isinstance(entry, data.Balance):
+            if entry.account in asserted:
+                kept.append(entry)
+        elif isinstance(entry, (data.Open, data.Close)):
+            kept.append(entry)
+    return kept
 
 
 def _foreign_plugins(options: dict) -> list[str]:

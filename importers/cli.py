@@ -74,6 +74,8 @@ def _parser() -> argparse.ArgumentParser:
                              help="add the new entries to FILE, replacing it whole (default: standard output)")
             sub.add_argument("--wacht", type=float, default=DEFAULT_TIMEOUT, metavar="SECONDS",
                              help=f"wait at most this long for another import of the book (default {DEFAULT_TIMEOUT:g})")
+            sub.add_argument("--any-year", action="store_true",
+                             help="also import entries dated in a year the books hold no budget for (benchmarks)")
         if name == "archive":
             sub.add_argument("-o", "--destination", metavar="DIR",
                              help="root of the documents tree (default: documenten/ next to the book)")
@@ -84,7 +86,8 @@ def _parser() -> argparse.ArgumentParser:
 def _run(args) -> int:
     if args.command == "extract":
         output = None if args.output == "-" else args.output
-        result = import_files(args.existing, args.src, output, args.regels, lock_timeout=args.wacht)
+        result = import_files(args.existing, args.src, output, args.regels, lock_timeout=args.wacht,
+                              any_year=args.any_year)
         if output is None:
             sys.stdout.write(result.text)
         for match in result.matched:

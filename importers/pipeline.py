@@ -96,12 +96,13 @@ class ImportResult:
 
 
 def import_files(book: str, files: list[str], output: str | None, rules: str = DEFAULT_RULES, *,
-                 write: bool = True, lock_timeout: float = DEFAULT_TIMEOUT) -> ImportResult:
+                 write: bool = True, lock_timeout: float = DEFAULT_TIMEOUT, any_year: bool = False) -> ImportResult:
     """Import bank `files` (files or folders) into `book`, appending to `output`.
 
     With `write=False` (or `output=None`) nothing is written: the result shows what
     would be. Raises ImportFileError on any bad input, or when the book stays locked
-    longer than `lock_timeout` seconds.
+    longer than `lock_timeout` seconds. `any_year` lets entries dated in a year without
+    a budget in (for benchmarks on synthetic books; the treasurer never needs it).
     """
     files = bank_files(list(files))
     if not book:
@@ -112,15 +113,42 @@ def import_files(book: str, files: list[str], output: str | None, rules: str = D
     lock = book_lock(book, lock_timeout) if writing else contextlib.nullcontext()
     try:
         with lock:
-            return _import_locked(book, files, output if writing else None, rules, text_target=output)
+            return _import_locked(book, files, output if writing else None, rules, output, any_year)
     except BookLocked as exc:
         raise ImportFileError(book, None, f"another import or edit holds the book's lock (waited "
                                           f"{lock_timeout:g} s); nothing was written, try again later") from exc
 
 
 def _import_locked(book_file: str, files: list[str], output: str | None, rules_file: str,
-                   text_target: str | None) -> ImportResult:
+                   text_target: str | None, any_year: bool) -> ImportResult:
     book = load_book(book_file)
+    plan = plan_import(book, files, rules_file, text_target or book.filename, output, any_year)
+    if plan.entries:
+        check_new_entries(book, plan.text, plan.origins, plan.entries)
+    result = ImportResult(files, plan.entries, plan.text, None, plan.skipped, plan.matched)
+    if output and plan.entries:
+        write_output(output, plan.text, book)
+        result.output = output
+    return result
+
+
+@dataclasses.dataclass
+class Plan:
+    """What an import would add to a book, before the final check."""
+
+    entries: list                           # the new directives
+    text: str                               # printed, as they would be written
+    origins: dict[str, tuple[str, str]]     # import id -> (bank file, place)
+    skipped: int
+    matched: list[Match]
+
+
+def plan_import(book: Book, files: list[str], rules_file: str, target: str, output: str | None = None,
+                any_year: bool = False) -> Plan:
+    """Read every file and decide what is new: left out are entries already in the book
+    (or in `output`, when the book does not include it), or met earlier in this run, and
+    statement lines typed by hand. `target` is the file the text will go to (its folder
+    is where the printed bank file paths are relative to)."""
     if SUSPENSE not in book.open_accounts:
         raise ImportFileError(book.filename, None, f"the suspense account {SUSPENSE} is not opened in the book")
     importers = make_importers(book, load_rules(rules_file, book.open_accounts))
@@ -145,22 +173,16 @@ def _import_locked(book_file: str, files: list[str], output: str | None, rules_f
             seen.update(keys)
             match = hand.match(entry)
             if match is not None:
-                matched.append(Match(_place(origins, entry), _where(match), entry.date,
-                                     f"{entry.postings[0].units.number} {entry.postings[0].units.currency}"))
+                units = entry.postings[0].units
+                matched.append(Match(_place(origins, entry), _where(match), entry.date, f"{units.number} {units.currency}"))
                 continue
             kept.append(entry)
         if kept:
             groups.append((filename, importer, kept))
             new.extend(kept)
-    check_budget_years(book, new, origins)
-    text = render(groups, text_target or book.filename)
-    if new:
-        check_new_entries(book, text, origins, new)
-    result = ImportResult(files, new, text, None, skipped, matched)
-    if output and new:
-        write_output(output, text, book)
-        result.output = output
-    return result
+    if not any_year:
+        check_budget_years(book, new, origins)
+    return Plan(new, render(groups, target), origins, skipped, matched)
 
 
 def make_importers(book: Book, rules) -> list:
