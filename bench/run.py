@@ -212,7 +212,7 @@ def page_command(book: Book, rounds: int, out_json: Path) -> Command:
 def import_command(book: Book, statement: Path, rules: Path, ledger: Path | None = None) -> Command:
     """Extract camt.053 files (a file or a folder) against the book; printed, the book stays as it is."""
     return Command("import", [PYTHON, "-m", "importers", "extract", "-e", str(ledger or book.main),
-                              "--regels", str(rules), str(statement)])
+                              "--regels", str(rules), "--any-year", str(statement)])  # 2023 into the 2022 book
 
 
 def bench_rules(book: Book, out: Path) -> Path:

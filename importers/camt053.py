@@ -36,6 +36,8 @@ from importers.statement import Entry, Statement
 
 _NAMESPACE = re.compile(rb"<(\w+:)?Document\b[^>]*urn:iso:std:iso:20022:tech:xsd:camt\.053\.001\.(0[2-8])")
 _AMOUNT = re.compile(r"^[0-9]{1,18}(\.[0-9]{1,5})?$")
+_CURRENCY = re.compile(r"^[A-Z]{3}$")
+_CENT = Decimal("0.01")
 
 
 class Camt053Importer(BankImporter):
@@ -56,11 +58,38 @@ class Camt053Importer(BankImporter):
             raise ImportFileError(filepath, None, f"cannot read the file ({exc.strerror})") from None
 
 
+class _Fields:
+    """The descendants of one element by their path of local names ("RltdPties/Dbtr/Nm").
+
+    One walk of an entry's subtree (only the fields in `_FIELDS`) instead of a search per field.
+    """
+
+    __slots__ = ("found",)
+
+    def __init__(self, element):
+        self.found: dict[str, list] = {}
+        _walk(element, "", self.found)
+
+    def text(self, path: str) -> str | None:
+        nodes = self.found.get(path)
+        if not nodes:
+            return None
+        value = nodes[0].text
+        return (value.strip() or None) if value else None
+
+    def first(self, path: str):
+        nodes = self.found.get(path)
+        return nodes[0] if nodes else None
+
+    def all(self, path: str) -> list:
+        return self.found.get(path, [])
+
+
+
 class _Reader:
     def __init__(self, filename: str):
         self.filename = filename
         self.ns: dict[str, str] = {}
-        self._indexes: dict = {}
 
     def read(self, file) -> list[Statement]:
         """The statements of an open camt.053 file, read as a stream of elements."""
@@ -83,16 +112,14 @@ class _Reader:
                 if stmt is None:
                     continue
                 place = f"Stmt[{len(statements) + 1}]"
-                if element.tag == self.tag("Ntry") and element.getparent() is stmt:
+                if element.getparent() is stmt and element.tag == self.tag("Ntry"):
                     if not own:
-                        own = ibans.normalise(self.account(stmt, place))
+                        own = ibans.normalise(self.account(_Fields(stmt), place))
                     number += 1
-                    entries.extend(self.entry(element, f"{place}/Ntry[{number}]", own))
-                    self.forget()
+                    entries.extend(self.entry(_Fields(element), f"{place}/Ntry[{number}]", own))
                     stmt.remove(element)            # the entry is read: drop it
                 elif element is stmt:
-                    statements.append(self.statement(stmt, place, entries))
-                    self.forget()
+                    statements.append(self.statement(_Fields(stmt), place, entries))
                     stmt.getparent().remove(stmt)
                     stmt = None
         except etree.XMLSyntaxError as exc:
@@ -106,7 +133,7 @@ class _Reader:
 
     def root(self, element) -> None:
         if element.getroottree().docinfo.doctype:
-            raise self.error(None, "refused XML construct: a document type declaration (a camt.053 file has none)")
+            raise self.error("", "refused XML construct: a document type declaration (a camt.053 file has none)")
         match = re.fullmatch(r"\{(urn:iso:std:iso:20022:tech:xsd:camt\.053\.001\.0[2-8])\}Document", element.tag)
         if not match:
             raise self.error("Document", f"not a camt.053.001.02-08 document (root {element.tag})")
@@ -115,8 +142,8 @@ class _Reader:
     def tag(self, name: str) -> str:
         return "{" + self.ns["c"] + "}" + name
 
-    def account(self, stmt, place: str) -> str:
-        account = self.text(stmt, "Acct/Id/IBAN") or self.text(stmt, "Acct/Id/Othr/Id")
+    def account(self, stmt: _Fields, place: str) -> str:
+        account = stmt.text("Acct/Id/IBAN") or stmt.text("Acct/Id/Othr/Id")
         if not account:
             raise self.error(f"{place}/Acct", "the statement names no account")
         return account
@@ -126,37 +153,8 @@ class _Reader:
     def error(self, place: str, message: str) -> ImportFileError:
         return ImportFileError(self.filename, place, message)
 
-    def index(self, element) -> dict[str, list]:
-        """Every descendant of `element` by its path of local names ("RltdPties/Dbtr/Nm").
-
-        One walk of an entry's subtree instead of a search per field; kept until the
-        entry is read (`forget`).
-        """
-        found = self._indexes.get(element)
-        if found is None:
-            found = {}
-            _walk(element, "", found)
-            self._indexes[element] = found
-        return found
-
-    def forget(self) -> None:
-        self._indexes.clear()
-
-    def text(self, element, path: str) -> str | None:
-        found = self.find(element, path)
-        if found is None or found.text is None:
-            return None
-        return found.text.strip() or None
-
-    def all(self, element, path: str) -> list:
-        return self.index(element).get(path, [])
-
-    def find(self, element, path: str):
-        found = self.index(element).get(path)
-        return found[0] if found else None
-
-    def amount(self, element, path: str, place: str) -> tuple[Decimal, str]:
-        node = self.find(element, path)
+    def amount(self, fields: _Fields, path: str, place: str) -> tuple[Decimal, str]:
+        node = fields.first(path)
         where = f"{place}/{path}"
         if node is None:
             raise self.error(where, "amount missing")
@@ -164,22 +162,23 @@ class _Reader:
         if not _AMOUNT.match(value):
             raise self.error(where, f"malformed amount {value!r}")
         currency = node.get("Ccy")
-        if not currency or not re.fullmatch(r"[A-Z]{3}", currency):
+        if not currency or not _CURRENCY.match(currency):
             raise self.error(where, f"amount {value} has no valid currency (Ccy)")
         try:
             number = Decimal(value)
         except InvalidOperation:
             raise self.error(where, f"malformed amount {value!r}") from None
-        return number.quantize(Decimal("0.01")) if number.as_tuple().exponent > -2 else number, currency
+        exponent = number.as_tuple().exponent
+        return number.quantize(_CENT) if isinstance(exponent, int) and exponent > -2 else number, currency
 
-    def sign(self, element, place: str, default: str | None = None) -> int:
-        indicator = self.text(element, "CdtDbtInd") or default
+    def sign(self, fields: _Fields, place: str, default: str | None = None) -> int:
+        indicator = fields.text("CdtDbtInd") or default
         if indicator not in ("CRDT", "DBIT"):
             raise self.error(f"{place}/CdtDbtInd", f"credit/debit indicator {indicator!r} is not CRDT or DBIT")
         return 1 if indicator == "CRDT" else -1
 
-    def date(self, element, path: str, place: str):
-        value = self.text(element, f"{path}/Dt") or (self.text(element, f"{path}/DtTm") or "")[:10]
+    def date(self, fields: _Fields, path: str, place: str) -> datetime.date:
+        value = fields.text(f"{path}/Dt") or (fields.text(f"{path}/DtTm") or "")[:10]
         try:
             return datetime.date.fromisoformat(value)
         except ValueError:
@@ -187,12 +186,13 @@ class _Reader:
 
     # -- the document -------------------------------------------------------------
 
-    def statement(self, stmt, place: str, entries: list[Entry]) -> Statement:
+    def statement(self, stmt: _Fields, place: str, entries: list[Entry]) -> Statement:
         """The statement's account and balances (its entries were read already)."""
         account = self.account(stmt, place)
         opening = closing = None
-        for index, bal in enumerate(self.all(stmt, "Bal"), 1):
-            code = self.text(bal, "Tp/CdOrPrtry/Cd") or self.text(bal, "Tp/CdOrPrtry/Prtry")
+        for index, element in enumerate(stmt.all("Bal"), 1):
+            bal = _Fields(element)
+            code = bal.text("Tp/CdOrPrtry/Cd") or bal.text("Tp/CdOrPrtry/Prtry")
             where = f"{place}/Bal[{index}]"
             if (code in ("OPBD", "PRCD") and opening is None) or code == "CLBD":
                 value, currency = self.amount(bal, "Amt", where)
@@ -205,41 +205,37 @@ class _Reader:
             raise self.error(place, "no closing balance (Bal with code CLBD): the statement is incomplete")
         if opening is None:
             raise self.error(place, "no opening balance (Bal with code OPBD or PRCD)")
-        currency = self.text(stmt, "Acct/Ccy") or closing[1]
+        currency = stmt.text("Acct/Ccy") or closing[1]
         for what, balance in (("opening", opening), ("closing", closing)):
             if balance[1] != currency:
                 raise self.error(place, f"the {what} balance is in {balance[1]}, the account in {currency}")
         return Statement(account, currency, place, entries, opening[0], opening[2], closing[0], closing[2])
 
-    def entry(self, ntry, place: str, own: str) -> list[Entry]:
-        status = self.text(ntry, "Sts") or self.text(ntry, "Sts/Cd")
+    def entry(self, ntry: _Fields, place: str, own: str) -> list[Entry]:
+        status = ntry.text("Sts") or ntry.text("Sts/Cd")
         if status != "BOOK":
             return []
         value, currency = self.amount(ntry, "Amt", place)
         sign = self.sign(ntry, place)
         date = self.date(ntry, "BookgDt", place)
-        reversal = (self.text(ntry, "RvslInd") or "").lower() in ("true", "1")
-        reference = self.text(ntry, "AcctSvcrRef") or self.text(ntry, "NtryRef")
-        details = self.all(ntry, "NtryDtls/TxDtls")
-        common = dict(date=date, currency=currency, reversal=reversal)
-        entry_text = clean(self.text(ntry, "AddtlNtryInf"))
+        reversal = (ntry.text("RvslInd") or "").lower() in ("true", "1")
+        reference = ntry.text("AcctSvcrRef") or ntry.text("NtryRef")
+        details = ntry.all("NtryDtls/TxDtls")
+        entry_text = clean(ntry.text("AddtlNtryInf"))
         if len(details) <= 1:
-            detail = details[0] if details else None
-            if detail is not None:      # its fields are in the entry's index already
-                prefix = "NtryDtls/TxDtls/"
-                self._indexes[detail] = {path[len(prefix):]: found for path, found in self.index(ntry).items()
-                                         if path.startswith(prefix)}
-            return [Entry(amount=sign * value, place=place, bank_ref=reference,
-                          **common, **self.detail(detail, sign, own, entry_text, currency))]
+            detail = _Fields(details[0]) if details else None
+            return [Entry(date=date, currency=currency, reversal=reversal, amount=sign * value, place=place,
+                          bank_ref=reference, **self.detail(detail, sign, own, entry_text, currency))]
         entries = []
         indicator = "CRDT" if sign > 0 else "DBIT"
-        own_refs = [self.text(detail, "Refs/AcctSvcrRef") for detail in details]
+        fields = [_Fields(detail) for detail in details]
+        own_refs = [detail.text("Refs/AcctSvcrRef") for detail in fields]
         repeated = {ref for ref, count in collections.Counter(own_refs).items() if ref and count > 1}
-        for number, detail in enumerate(details, 1):
+        for number, detail in enumerate(fields, 1):
             where = f"{place}/NtryDtls/TxDtls[{number}]"
-            if self.find(detail, "Amt") is not None:
+            if detail.first("Amt") is not None:
                 part, part_currency = self.amount(detail, "Amt", where)
-            elif self.find(detail, "AmtDtls/TxAmt/Amt") is not None:
+            elif detail.first("AmtDtls/TxAmt/Amt") is not None:
                 part, part_currency = self.amount(detail, "AmtDtls/TxAmt/Amt", where)
             else:
                 raise self.error(where, "a detail of a batch entry has no amount (Amt or AmtDtls/TxAmt)")
@@ -252,14 +248,16 @@ class _Reader:
                 bank_ref = f"{own_ref}/{number}" if own_ref in repeated else own_ref
             else:
                 bank_ref = f"{reference}/{number}" if reference else None
-            entries.append(Entry(amount=part_sign * part, place=where, bank_ref=bank_ref,
-                                 **common, **self.detail(detail, part_sign, own, entry_text, currency)))
+            entries.append(Entry(date=date, currency=currency, reversal=reversal, amount=part_sign * part,
+                                 place=where, bank_ref=bank_ref,
+                                 **self.detail(detail, part_sign, own, entry_text, currency)))
         total = sum(e.amount for e in entries)
         if total != sign * value:
-            raise self.error(place, f"the {len(details)} details of the batch add up to {total}, the entry says {sign * value}")
+            raise self.error(place, f"the {len(details)} details of the batch add up to {total}, "
+                                    f"the entry says {sign * value}")
         return entries
 
-    def detail(self, detail, sign: int, own: str, fallback: str, currency: str) -> dict:
+    def detail(self, detail: _Fields | None, sign: int, own: str, fallback: str, currency: str) -> dict:
         """Counterparty, text and references of one TxDtls (or none)."""
         if detail is None:
             return dict(text=fallback)
@@ -271,13 +269,13 @@ class _Reader:
             iban, name = second
         if iban and ibans.normalise(iban) == own:
             iban = None
-        unstructured = [clean(node.text) for node in self.all(detail, "RmtInf/Ustrd") if node.text and node.text.strip()]
-        text = " ".join(unstructured) or clean(self.text(detail, "AddtlTxInf")) or fallback
-        end_to_end = self.text(detail, "Refs/EndToEndId")
+        unstructured = [clean(node.text) for node in detail.all("RmtInf/Ustrd") if node.text and node.text.strip()]
+        text = " ".join(unstructured) or clean(detail.text("AddtlTxInf")) or fallback
+        end_to_end = detail.text("Refs/EndToEndId")
         if end_to_end and end_to_end.upper() == "NOTPROVIDED":
             end_to_end = None
         original = None
-        instructed = self.find(detail, "AmtDtls/InstdAmt/Amt")
+        instructed = detail.first("AmtDtls/InstdAmt/Amt")
         if instructed is not None and instructed.get("Ccy") and instructed.get("Ccy") != currency:
             value, ccy = self.amount(detail, "AmtDtls/InstdAmt/Amt", "TxDtls")
             original = f"{value} {ccy}"
@@ -286,26 +284,45 @@ class _Reader:
             counterparty_iban=ibans.normalise(iban) if iban else None,
             counterparty_name=name,
             end_to_end=end_to_end,
-            structured_ref=self.text(detail, "RmtInf/Strd/CdtrRefInf/Ref"),
+            structured_ref=detail.text("RmtInf/Strd/CdtrRefInf/Ref"),
             original=original,
         )
 
-    def party(self, detail, role: str) -> tuple[str | None, str | None]:
-        name = (self.text(detail, f"RltdPties/{role}/Nm")            # .001.02 - .001.07
-                or self.text(detail, f"RltdPties/{role}/Pty/Nm"))    # .001.08
-        iban = (self.text(detail, f"RltdPties/{role}Acct/Id/IBAN")
-                or self.text(detail, f"RltdPties/{role}Acct/Id/Othr/Id"))
+    def party(self, detail: _Fields, role: str) -> tuple[str | None, str | None]:
+        name = (detail.text(f"RltdPties/{role}/Nm")            # .001.02 - .001.07
+                or detail.text(f"RltdPties/{role}/Pty/Nm"))    # .001.08
+        iban = (detail.text(f"RltdPties/{role}Acct/Id/IBAN")
+                or detail.text(f"RltdPties/{role}Acct/Id/Othr/Id"))
         return iban, clean(name) or None
+
+
+# The fields the reader uses, by their paths below a statement (Stmt), a balance (Bal),
+# an entry (Ntry) or a detail (TxDtls); the walk skips everything else (bank codes,
+# value dates, charges, related agents ...). An entry's details are walked one by one.
+_FIELDS = """
+    Acct/Id/IBAN Acct/Id/Othr/Id Acct/Ccy Bal
+    Tp/CdOrPrtry/Cd Tp/CdOrPrtry/Prtry Amt CdtDbtInd Dt/Dt Dt/DtTm
+    Sts Sts/Cd BookgDt/Dt BookgDt/DtTm RvslInd AcctSvcrRef NtryRef AddtlNtryInf NtryDtls/TxDtls
+    Refs/AcctSvcrRef Refs/EndToEndId AmtDtls/TxAmt/Amt AmtDtls/InstdAmt/Amt
+    RltdPties/Dbtr/Nm RltdPties/Dbtr/Pty/Nm RltdPties/DbtrAcct/Id/IBAN RltdPties/DbtrAcct/Id/Othr/Id
+    RltdPties/Cdtr/Nm RltdPties/Cdtr/Pty/Nm RltdPties/CdtrAcct/Id/IBAN RltdPties/CdtrAcct/Id/Othr/Id
+    RmtInf/Ustrd RmtInf/Strd/CdtrRefInf/Ref AddtlTxInf
+""".split()
+_WANTED = {"/".join(path.split("/")[:depth]) for path in _FIELDS for depth in range(1, path.count("/") + 2)}
+_LEAVES = {"Bal", "NtryDtls/TxDtls"}        # kept, but walked on their own
 
 
 def _walk(element, prefix: str, found: dict[str, list]) -> None:
     for child in element:
         tag = child.tag
-        if isinstance(tag, str):
-            path = prefix + tag[tag.find("}") + 1:]
-            if path in found:
-                found[path].append(child)
-            else:
-                found[path] = [child]
-            if len(child):
-                _walk(child, path + "/", found)
+        if not isinstance(tag, str):        # an entity reference left unexpanded
+            continue
+        path = prefix + tag[tag.find("}") + 1:]
+        if path not in _WANTED:
+            continue
+        if path in found:
+            found[path].append(child)
+        else:
+            found[path] = [child]
+        if len(child) and path not in _LEAVES:
+            _walk(child, path + "/", found)

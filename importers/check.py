@@ -55,15 +55,18 @@ def check_new_entries(book: Book, text: str, origins: Origins, new_entries: list
     `text` is what will be written (the printed `new_entries`); `origins` maps an import
     id to the (file, place) it came from.
     """
-    errors = new_entry_errors(book, text)
-    if errors is None:
-        errors = reload_errors(book, text)
-    _raise_first(book, errors, origins, new_entries)
+    _raise_first(book, final_errors(book, text), origins, new_entries)
 
 
 def check_by_reloading(book: Book, text: str, origins: Origins, new_entries: list) -> None:
     """The same verdict as `check_new_entries`, by loading book and text again from disk."""
     _raise_first(book, reload_errors(book, text), origins, new_entries)
+
+
+def final_errors(book: Book, text: str) -> list:
+    """The errors of book + text: found against the loaded book, or by reloading where needed."""
+    errors = new_entry_errors(book, text)
+    return reload_errors(book, text) if errors is None else errors
 
 
 def reload_errors(book: Book, text: str) -> list:

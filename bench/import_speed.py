@@ -1,0 +1,133 @@
+"""The import's own benchmark: camt.053 entries into a synthetic book, cold.
+
+    python -m bench.import_speed                              # 10k and 100k entries into the 100k book
+    python -m bench.import_speed --postings 10k --entries 1k,10k --rounds 3
+
+Every measurement is a fresh process, as the treasurer runs `make import`, with
+Beancount's pickle cache off (BEANCOUNT_DISABLE_LOAD_CACHE): the book is loaded from
+its text. Two commands, measured one after the other in each round (median of the
+rounds; CPU seconds and peak resident memory of the child, from wait4):
+
+  book    loading the book alone (`books.loader.load_book`): the floor of any import
+  import  `python -m importers extract -e BOOK --any-year STATEMENTS` (printed; the
+          book is not changed), the statements continuing the book from the day after
+          its last entry (bench/camt.py: consecutive files of at most 8,000 entries)
+
+Reported: entries per second of the whole import (book load included) and of the
+import beyond loading the book, and the import's peak memory against the book's.
+`--any-year` because the synthetic statements continue a 2022 book into 2023, a year
+its budget does not cover (a real import refuses that; see importers.pipeline).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+from bench import camt as camt_files
+from bench.generate import BUILD, REPO, Book, ensure_book, parse_size, size_label
+
+PYTHON = sys.executable
+LOAD_BOOK = "import sys\nfrom books.loader import load_book\nload_book(sys.argv[1])\n"
+
+
+def _child(argv: list[str]) -> tuple[float, float, int, str]:
+    """(CPU seconds, peak MB, exit status, standard error) of a child process, cold cache."""
+    env = dict(os.environ, BEANCOUNT_DISABLE_LOAD_CACHE="1", LC_ALL="C.UTF-8")
+    with tempfile.TemporaryFile() as err:
+        process = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=err, stdin=subprocess.DEVNULL,
+                                   env=env, cwd=REPO)
+        _, status, usage = os.wait4(process.pid, 0)
+        err.seek(0)
+        stderr = err.read().decode("utf-8", "replace")
+    return usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, os.waitstatus_to_exitcode(status), stderr
+
+
+def statements(book: Book, entries: int, out: Path, seed: int = 2022) -> tuple[Path, int]:
+    """A folder of camt.053 statements of `entries` entries continuing `book`; (folder, files)."""
+    folder = out / "camt" / f"{size_label(entries)}-na-{size_label(book.postings)}"
+    files = sorted(folder.glob("*.xml"))
+    if not files:
+        files = camt_files.write_statements(folder, entries, book.iban, seed=seed,
+                                            start=book.last_date + datetime.timedelta(days=1),
+                                            opening=book.bank_balance)
+    return folder, len(files)
+
+
+def measure_import(book: Book, entries: int, out: Path, rounds: int = 1) -> dict:
+    """Import `entries` camt.053 entries into `book`, `rounds` times, beside loading the book alone."""
+    folder, files = statements(book, entries, out)
+    rules = camt_files.write_rules(out / "camt" / "regels.txt", _budget_accounts())
+    load = [PYTHON, "-c", LOAD_BOOK, str(book.main)]
+    extract = [PYTHON, "-m", "importers", "extract", "-e", str(book.main), "--regels", str(rules),
+               "--any-year", str(folder)]
+    samples: dict[str, list[tuple[float, float]]] = {"book": [], "import": []}
+    for round_number in range(rounds):
+        order = [("book", load), ("import", extract)]
+        for name, argv in order if round_number % 2 == 0 else order[::-1]:
+            cpu, peak, status, stderr = _child(argv)
+            if status != 0:
+                lines = stderr.strip().splitlines()
+                return {"entries": entries, "files": files, "problem": lines[-1] if lines else f"exit {status}"}
+            samples[name].append((cpu, peak))
+    book_cpu = statistics.median(cpu for cpu, _ in samples["book"])
+    book_peak = statistics.median(peak for _, peak in samples["book"])
+    cpu = statistics.median(cpu for cpu, _ in samples["import"])
+    peak = statistics.median(peak for _, peak in samples["import"])
+    return {
+        "postings": book.postings, "entries": entries, "files": files, "rounds": rounds,
+        "book_seconds": round(book_cpu, 2), "book_peak_mb": round(book_peak, 1),
+        "seconds": round(cpu, 2), "peak_mb": round(peak, 1),
+        "entries_per_second": round(entries / cpu),
+        "entries_per_second_beyond_load": round(entries / max(cpu - book_cpu, 1e-9)),
+        "peak_ratio": round(peak / book_peak, 2),
+    }
+
+
+def _budget_accounts() -> dict[str, str]:
+    from bench.generate import read_budget
+
+    return {line.account.rsplit(":", 1)[-1]: line.account for line in read_budget()}
+
+
+def table(results: list[dict]) -> str:
+    """The results as a Markdown table."""
+    lines = ["| book (postings) | entries | files | import s (CPU) | entries/s | beyond loading the book: entries/s "
+             "| book alone s | peak MB | book alone MB | peak ÷ book |",
+             "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"]
+    for r in results:
+        if "problem" in r:
+            lines.append(f"| | {r['entries']} | {r['files']} | failed: {r['problem']} | | | | | | |")
+            continue
+        lines.append(f"| {r['postings']:,} | {r['entries']:,} | {r['files']} | {r['seconds']:.2f} | "
+                     f"{r['entries_per_second']:,} | {r['entries_per_second_beyond_load']:,} | {r['book_seconds']:.2f} | "
+                     f"{r['peak_mb']:.0f} | {r['book_peak_mb']:.0f} | {r['peak_ratio']:.2f} |")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.import_speed", description=__doc__.splitlines()[0])
+    parser.add_argument("--postings", default="100k", help="size of the synthetic book (default 100k)")
+    parser.add_argument("--entries", default="10k,100k", help="entries per import, comma-separated")
+    parser.add_argument("--rounds", type=int, default=1)
+    parser.add_argument("--out", type=Path, default=BUILD)
+    args = parser.parse_args(argv)
+    book = ensure_book(parse_size(args.postings), root=args.out / "books")
+    results = []
+    for entries in (parse_size(size) for size in args.entries.split(",")):
+        print(f"[{size_label(book.postings)}] import of {entries} camt.053 entries ...", file=sys.stderr)
+        results.append(measure_import(book, entries, args.out, args.rounds))
+    (args.out / "import.json").write_text(json.dumps(results, indent=2), encoding="utf-8")
+    print(table(results))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
