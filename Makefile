@@ -76,6 +76,13 @@ TE_CONTROLEREN := $(LEDGER)/boekhouding-$(JAAR)/te-controleren.beancount
 import: setup
 	@$(BIN)/python -m importers extract -e $(ACTUAL) -o $(TE_CONTROLEREN) $(DOWNLOADS)
 
+# make regels            rules for importers/regels.txt proposed from the book's own categorisations
+#                        (a counterparty booked on one budget line only), with their evidence; printed
+# make regels SCHRIJF=1  the same, appended to importers/regels.txt (under the book's lock)
+.PHONY: regels
+regels: setup
+	@$(BIN)/python -m importers regels -e ledger/boekhouding-2022.beancount $(if $(SCHRIJF),--schrijf)
+
 # make board            both books read-only for the board, on 127.0.0.1 only: Fava refuses every
 #                       change (HTTP 401). Fava has no login: to let the board in from elsewhere, put
 #                       a reverse proxy with a password in front (README: "Board mode").

@@ -66,25 +66,32 @@ def fragment(report: Jaarrekening) -> str:
     """The jaarrekening's body: balans, staat van baten en lasten, resultaatbestemming, toelichting."""
     d = report.decimals
     year = report.year
-    parts = [f'<div class="jaarrekening" data-jaar="{year}">',
-             f"<h1>Jaarrekening {year}</h1>",
-             f"<p>{escape(report.organisation)}</p>",
-             (f'<p class="bron">Opgesteld uit de boeken: {escape(shown_path(report.actual_file))} (realisatie en balans) en '
-             f"{escape(shown_path(report.budget_file))} (begroting). Elk bedrag is berekend uit deze boeken; de cijfers "
-             f"van {year} staan in euro's.</p>"),
-             _balance(report, d),
-             _statement(report, d),
-             _allocation(report, d),
-             _notes(report),
-             "</div>"]
+    parts = [
+        f'<div class="jaarrekening" data-jaar="{year}">',
+        f"<h1>Jaarrekening {year}</h1>",
+        f"<p>{escape(report.organisation)}</p>",
+        (
+            f'<p class="bron">Opgesteld uit de boeken: {escape(shown_path(report.actual_file))} '
+            "(realisatie en balans) en "
+            f"{escape(shown_path(report.budget_file))} (begroting). Elk bedrag is berekend uit deze boeken; de cijfers "
+            f"van {year} staan in euro's.</p>"
+        ),
+        _balance(report, d),
+        _statement(report, d),
+        _allocation(report, d),
+        _notes(report),
+        "</div>",
+    ]
     return "\n".join(parts)
 
 
 def document(report: Jaarrekening) -> str:
     """A standalone, printable HTML page of the jaarrekening (no external resources)."""
-    return ("<!DOCTYPE html>\n<html lang=\"nl\">\n<head>\n<meta charset=\"utf-8\">\n"
-            f"<title>Jaarrekening {report.year} — {escape(report.organisation)}</title>\n"
-            f"<style>{STYLE}{PRINT_STYLE}</style>\n</head>\n<body>\n{fragment(report)}\n</body>\n</html>\n")
+    return (
+        '<!DOCTYPE html>\n<html lang="nl">\n<head>\n<meta charset="utf-8">\n'
+        f"<title>Jaarrekening {report.year} — {escape(report.organisation)}</title>\n"
+        f"<style>{STYLE}{PRINT_STYLE}</style>\n</head>\n<body>\n{fragment(report)}\n</body>\n</html>\n"
+    )
 
 
 def _amount(value: Decimal, decimals: int, column: str) -> str:
@@ -109,43 +116,59 @@ def _balance(report: Jaarrekening, d: int) -> str:
     date = dutch_long_date(b.date.year, b.date.month, b.date.day)
 
     def lines(items: Iterable[BalanceLine], empty: str) -> list[str]:
-        rows = [_row("regel", line.label, [_amount(line.amount, d, "bedrag")], line.account, line.note)
-                for line in items]
+        rows = [
+            _row("regel", line.label, [_amount(line.amount, d, "bedrag")], line.account, line.note) for line in items
+        ]
         return rows or [f'<tr class="regel leeg"><th>{escape(empty)}</th><td></td><td class="bedrag">—</td></tr>']
 
     def total(label: str, value: Decimal, kind: str = "totaal") -> str:
         return _row(kind, label, [_amount(value, d, "bedrag")])
 
-    rows = ['<table class="balans">', ("<thead><tr><th>Activa</th><th>Noot</th>"
-            f"<th>31-12-{b.date.year}</th></tr></thead><tbody>"),
-            _heading("Liquide middelen", 1), *lines(b.cash, "geen"), total("Totaal liquide middelen", b.cash_total),
-            _heading("Vorderingen", 1), *lines(b.receivables, "geen"),
-            total("Totaal vorderingen", b.receivables_total),
-            total("Totaal activa", b.assets_total, "eindtotaal"), "</tbody></table>",
-            '<table class="balans">', ("<thead><tr><th>Passiva</th><th>Noot</th>"
-            f"<th>31-12-{b.date.year}</th></tr></thead><tbody>"),
-            _heading("Eigen vermogen", 1),
-            _row("regel", b.general_reserve.label, [_amount(b.general_reserve.amount, d, "bedrag")],
-                 "algemene-reserve"),
-            '<tr class="groep"><th colspan="3">Bestemmingsfondsen</th></tr>',
-            *lines(b.funds, "geen bestemmingsfondsen"),
-            total("Totaal bestemmingsfondsen", b.funds_total),
-            total("Totaal eigen vermogen", b.equity_total),
-            _heading("Schulden", 1), *lines(b.liabilities, "geen"), total("Totaal schulden", b.liabilities_total),
-            total("Totaal passiva", b.equity_and_liabilities_total, "eindtotaal"), "</tbody></table>"]
+    rows = [
+        '<table class="balans">',
+        (f"<thead><tr><th>Activa</th><th>Noot</th><th>31-12-{b.date.year}</th></tr></thead><tbody>"),
+        _heading("Liquide middelen", 1),
+        *lines(b.cash, "geen"),
+        total("Totaal liquide middelen", b.cash_total),
+        _heading("Vorderingen", 1),
+        *lines(b.receivables, "geen"),
+        total("Totaal vorderingen", b.receivables_total),
+        total("Totaal activa", b.assets_total, "eindtotaal"),
+        "</tbody></table>",
+        '<table class="balans">',
+        (f"<thead><tr><th>Passiva</th><th>Noot</th><th>31-12-{b.date.year}</th></tr></thead><tbody>"),
+        _heading("Eigen vermogen", 1),
+        _row("regel", b.general_reserve.label, [_amount(b.general_reserve.amount, d, "bedrag")], "algemene-reserve"),
+        '<tr class="groep"><th colspan="3">Bestemmingsfondsen</th></tr>',
+        *lines(b.funds, "geen bestemmingsfondsen"),
+        total("Totaal bestemmingsfondsen", b.funds_total),
+        total("Totaal eigen vermogen", b.equity_total),
+        _heading("Schulden", 1),
+        *lines(b.liabilities, "geen"),
+        total("Totaal schulden", b.liabilities_total),
+        total("Totaal passiva", b.equity_and_liabilities_total, "eindtotaal"),
+        "</tbody></table>",
+    ]
     return f'<section class="balans" id="balans">\n<h2>Balans per {date}</h2>\n' + "\n".join(rows) + "\n</section>"
 
 
 def _figures(line: StatementLine | Totals, d: int) -> list[str]:
-    return [_amount(line.actual, d, "realisatie"), _amount(line.budget, d, "begroting"),
-            _amount(line.variance, d, "verschil")]
+    return [
+        _amount(line.actual, d, "realisatie"),
+        _amount(line.budget, d, "begroting"),
+        _amount(line.variance, d, "verschil"),
+    ]
 
 
 def _statement(report: Jaarrekening, d: int) -> str:
     s, year = report.statement, report.year
-    rows = ['<table class="baten-lasten">',
-            (f"<thead><tr><th></th><th>Noot</th><th>Realisatie {year}</th><th>Begroting {year}</th>"
-            "<th>Verschil</th></tr></thead><tbody>")]
+    rows = [
+        '<table class="baten-lasten">',
+        (
+            f"<thead><tr><th></th><th>Noot</th><th>Realisatie {year}</th><th>Begroting {year}</th>"
+            "<th>Verschil</th></tr></thead><tbody>"
+        ),
+    ]
     for section in Section:
         rows.append(_heading(section.value, 3))
         group: str | None = None
@@ -155,39 +178,57 @@ def _statement(report: Jaarrekening, d: int) -> str:
                 rows.append(f'<tr class="groep"><th colspan="5">{escape(heading)}</th></tr>')
             group = heading
             rows.append(_row("regel", line.label, _figures(line, d), line.account, line.note))
-        rows.append(_row("totaal", f"Totaal {section.value.lower()}", _figures(s.total(section), d),
-                         f"totaal-{section.name.lower()}"))
+        rows.append(
+            _row(
+                "totaal",
+                f"Totaal {section.value.lower()}",
+                _figures(s.total(section), d),
+                f"totaal-{section.name.lower()}",
+            )
+        )
     rows.append(_row("eindtotaal", "Resultaat", _figures(s.result, d), "resultaat"))
     rows.append("</tbody></table>")
-    return (f'<section class="baten-lasten" id="baten-lasten">\n<h2>Staat van baten en lasten {year}</h2>\n'
-            '<p class="noot-tekst">Verschil = realisatie − begroting. Baten en lasten beide positief.</p>\n'
-            + "\n".join(rows) + "\n</section>")
+    return (
+        f'<section class="baten-lasten" id="baten-lasten">\n<h2>Staat van baten en lasten {year}</h2>\n'
+        '<p class="noot-tekst">Verschil = realisatie − begroting. Baten en lasten beide positief.</p>\n'
+        + "\n".join(rows)
+        + "\n</section>"
+    )
 
 
 def _allocation(report: Jaarrekening, d: int) -> str:
     rows = ['<table class="resultaatbestemming"><tbody>']
-    rows += [_row("regel", a.label, [_amount(a.amount, d, "bedrag")], a.account or "algemene-reserve")
-             for a in report.allocation]
-    rows.append(_row("eindtotaal", "Resultaat", [_amount(report.statement.result.actual, d, "bedrag")],
-                     "resultaat"))
+    rows += [
+        _row("regel", a.label, [_amount(a.amount, d, "bedrag")], a.account or "algemene-reserve")
+        for a in report.allocation
+    ]
+    rows.append(_row("eindtotaal", "Resultaat", [_amount(report.statement.result.actual, d, "bedrag")], "resultaat"))
     rows.append("</tbody></table>")
-    return ('<section class="resultaatbestemming" id="resultaatbestemming">\n<h2>Resultaatbestemming</h2>\n'
-            f'<p class="noot-tekst">Het resultaat {report.year} is als volgt verdeeld: wat bij een '
-            "bestemmingsfonds hoort (zijn baten min zijn lasten) gaat naar dat fonds, de rest naar de algemene "
-            "reserve.</p>\n" + "\n".join(rows) + "\n</section>")
+    return (
+        '<section class="resultaatbestemming" id="resultaatbestemming">\n<h2>Resultaatbestemming</h2>\n'
+        f'<p class="noot-tekst">Het resultaat {report.year} is als volgt verdeeld: wat bij een '
+        "bestemmingsfonds hoort (zijn baten min zijn lasten) gaat naar dat fonds, de rest naar de algemene "
+        "reserve.</p>\n" + "\n".join(rows) + "\n</section>"
+    )
 
 
 def _notes(report: Jaarrekening) -> str:
     if not report.notes:
-        return ('<section class="toelichting" id="toelichting">\n<h2>Toelichting</h2>\n'
-                "<p>De boeken bevatten geen toelichting bij de regels.</p>\n</section>")
+        return (
+            '<section class="toelichting" id="toelichting">\n<h2>Toelichting</h2>\n'
+            "<p>De boeken bevatten geen toelichting bij de regels.</p>\n</section>"
+        )
     items = []
     for note in report.notes:
         inner = "".join(f"<li>{escape(item)}</li>" for item in note.items)
-        items.append(f'<li value="{note.number}" data-rekening="{escape(note.account)}"><strong>'
-                     f"{escape(note.title)}</strong> <span class=\"bron\">({escape(note.account)})</span>"
-                     f"<ul>{inner}</ul></li>")
-    return ('<section class="toelichting" id="toelichting">\n<h2>Toelichting</h2>\n'
-            '<p class="noot-tekst">Per regel wat de boeken erover vastleggen: de gegevens van de rekening, de '
-            "toelichting bij de begrotingsposten en de besluiten van het bestuur.</p>\n"
-            f'<ol class="toelichting">{"".join(items)}</ol>\n</section>')
+        items.append(
+            f'<li value="{note.number}" data-rekening="{escape(note.account)}"><strong>'
+            f'{escape(note.title)}</strong> <span class="bron">({escape(note.account)})</span>'
+            f"<ul>{inner}</ul></li>"
+        )
+    return (
+        '<section class="toelichting" id="toelichting">\n<h2>Toelichting</h2>\n'
+        '<p class="noot-tekst">Per regel wat de boeken erover vastleggen: de gegevens van de rekening, de '
+        "toelichting bij de begrotingsposten en de besluiten van het bestuur.</p>\n"
+        f'<ol class="toelichting">{"".join(items)}</ol>\n</section>'
+    )

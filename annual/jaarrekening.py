@@ -1,7 +1,7 @@
 """`python -m annual.jaarrekening`: the jaarrekening of a year as printable HTML and PDF (make jaarrekening).
 
-    python -m annual.jaarrekening ledger/boekhouding-2022.beancount                 # build/jaarrekening-2022.html and .pdf
-    python -m annual.jaarrekening ledger/boekhouding-2022.beancount -o jr.html      # jr.html and jr.pdf
+    python -m annual.jaarrekening ledger/boekhouding-2022.beancount             # build/jaarrekening-2022.html, .pdf
+    python -m annual.jaarrekening ledger/boekhouding-2022.beancount -o jr.html  # jr.html and jr.pdf
     python -m annual.jaarrekening ledger/boekhouding-2022.beancount --geen-pdf      # the HTML only
 
 The budget book is the one the actual book's plugins.budget_guard line names (or --budget).
@@ -26,12 +26,18 @@ from report.queries import QUERY_DIR
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m annual.jaarrekening",
-                                     description="Jaarrekening (balans, staat van baten en lasten) as HTML and PDF.")
+    parser = argparse.ArgumentParser(
+        prog="python -m annual.jaarrekening",
+        description="Jaarrekening (balans, staat van baten en lasten) as HTML and PDF.",
+    )
     parser.add_argument("ledger", help="the actual book of the year, e.g. ledger/boekhouding-2022.beancount")
     parser.add_argument("--budget", metavar="FILE", help="the budget book (default: the one the book's guard names)")
-    parser.add_argument("-o", "--output", metavar="FILE.html",
-                        help="the HTML file; the PDF goes beside it (default: build/jaarrekening-JAAR.html)")
+    parser.add_argument(
+        "-o",
+        "--output",
+        metavar="FILE.html",
+        help="the HTML file; the PDF goes beside it (default: build/jaarrekening-JAAR.html)",
+    )
     parser.add_argument("--jaar", type=int, help="refuse unless the books are of this year")
     parser.add_argument("--geen-pdf", action="store_true", help="write the HTML only")
     parser.add_argument("--queries", metavar="DIR", default=QUERY_DIR, type=Path, help="folder of the .bql files")
@@ -54,7 +60,9 @@ def main(argv: list[str] | None = None) -> int:
     except OSError as exc:
         print(f"error: {exc.filename or args.output}: cannot write ({exc.strerror})", file=sys.stderr)
         return 1
-    print(f"Jaarrekening {report.year}: {', '.join(written)}", file=sys.stderr if os.environ.get("QUIET") else sys.stdout)
+    print(
+        f"Jaarrekening {report.year}: {', '.join(written)}", file=sys.stderr if os.environ.get("QUIET") else sys.stdout
+    )
     return 0
 
 

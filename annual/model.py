@@ -237,31 +237,61 @@ def jaarrekening(books: YearBooks, query_dir: Path = QUERY_DIR) -> Jaarrekening:
                  f"Stand 31 december {year}: {format_euro(fund.closing, 2)}",
                  *_fund_plan(lines, budget.entries, fund.account, year),
                  *_fund_lines(budget.entries, fund.account)]
-        fund_lines.append(BalanceLine(fund.label, fund.closing, fund.account, notes.add(fund.label, fund.account, items)))
+        note = notes.add(fund.label, fund.account, items)
+        fund_lines.append(BalanceLine(fund.label, fund.closing, fund.account, note))
     liabilities = [balance_line(a, -balances[a]) for a in balances if kinds[a] is Kind.LIABILITY]
     statement = _statement(books, lines, year, notes, actual_opens)
     result = statement.result.actual
     # The equity accounts hold the years before; this year's result is not closed into them in the books.
     equity = -_sum(balances[a] for a in balances if kinds[a] is Kind.EQUITY) + result
     reserve = BalanceLine("Algemene reserve", equity - _sum(fund.closing for fund in funds))
-    sheet = BalanceSheet(datetime.date(year, 12, 31), tuple(cash), tuple(receivables), reserve, tuple(fund_lines),
-                         tuple(liabilities))
+    sheet = BalanceSheet(
+        datetime.date(year, 12, 31), tuple(cash), tuple(receivables), reserve, tuple(fund_lines), tuple(liabilities)
+    )
     if sheet.assets_total != sheet.equity_and_liabilities_total:
-        raise BookError(f"{actual.filename}: the balans does not balance: activa {format_euro(sheet.assets_total, 2)}, "
-                        f"passiva {format_euro(sheet.equity_and_liabilities_total, 2)} (amounts in other currencies "
-                        "than EUR are not part of a jaarrekening)")
+        raise BookError(
+            f"{actual.filename}: the balans does not balance: activa {format_euro(sheet.assets_total, 2)}, "
+            f"passiva {format_euro(sheet.equity_and_liabilities_total, 2)} (amounts in other currencies "
+            "than EUR are not part of a jaarrekening)"
+        )
 
-    allocation = [Allocation(("Toevoeging aan " if fund.result >= 0 else "Onttrekking aan ") + _fund_name(fund.label),
-                             fund.result, fund.account) for fund in funds]
-    allocation.append(Allocation("Toevoeging aan de algemene reserve" if result - _sum(f.result for f in funds) >= 0
-                                 else "Onttrekking aan de algemene reserve", result - _sum(f.result for f in funds)))
+    allocation = [
+        Allocation(
+            ("Toevoeging aan " if fund.result >= 0 else "Onttrekking aan ") + _fund_name(fund.label),
+            fund.result,
+            fund.account,
+        )
+        for fund in funds
+    ]
+    allocation.append(
+        Allocation(
+            "Toevoeging aan de algemene reserve"
+            if result - _sum(f.result for f in funds) >= 0
+            else "Onttrekking aan de algemene reserve",
+            result - _sum(f.result for f in funds),
+        )
+    )
     title = str(options.get("title") or "").split(" — ")[0].strip() or "Vereniging"
-    return Jaarrekening(year, title, actual.filename, budget.filename, sheet, statement, tuple(allocation),
-                        tuple(funds), tuple(notes.notes))
+    return Jaarrekening(
+        year,
+        title,
+        actual.filename,
+        budget.filename,
+        sheet,
+        statement,
+        tuple(allocation),
+        tuple(funds),
+        tuple(notes.notes),
+    )
 
 
-def _statement(books: YearBooks, lines: Mapping[str, BudgetLine], year: int, notes: _NoteBook,
-               actual_opens: Mapping[str, data.Open]) -> IncomeStatement:
+def _statement(
+    books: YearBooks,
+    lines: Mapping[str, BudgetLine],
+    year: int,
+    notes: _NoteBook,
+    actual_opens: Mapping[str, data.Open],
+) -> IncomeStatement:
     actual, budget = books.actual, books.budget
     income_root = actual.options["name_income"]
     actuals = actuals_by_quarter(actual.entries, year, income_root, actual.options["name_expenses"])
@@ -271,15 +301,29 @@ def _statement(books: YearBooks, lines: Mapping[str, BudgetLine], year: int, not
 
     def line(account: str, budget_line: BudgetLine | None) -> StatementLine:
         section = Section.INCOME if account.split(":")[0] == income_root else Section.EXPENSES
-        meta = (budget_opens.get(account) or actual_opens.get(account))
+        meta = budget_opens.get(account) or actual_opens.get(account)
         open_meta = meta.meta if meta is not None else {}
         label = budget_line.label if budget_line else str(open_meta.get("label") or account)
-        items = [*_meta_items(open_meta), *explained.get(account, []),
-                 *(f"Bestuursbesluit: {a.decision} ({a.date:%d-%m-%Y}): overschrijding tot "
-                   f"{format_euro(a.amount, 2)} goedgekeurd" for a in decisions if a.account == account)]
-        return StatementLine(account, label, section, budget_line.group if budget_line else None,
-                             _sum(actuals.get(account, {}).values()), budget_line.total if budget_line else ZERO,
-                             budget_line is not None, notes.add(label, account, items))
+        items = [
+            *_meta_items(open_meta),
+            *explained.get(account, []),
+            *(
+                f"Bestuursbesluit: {a.decision} ({a.date:%d-%m-%Y}): overschrijding tot "
+                f"{format_euro(a.amount, 2)} goedgekeurd"
+                for a in decisions
+                if a.account == account
+            ),
+        ]
+        return StatementLine(
+            account,
+            label,
+            section,
+            budget_line.group if budget_line else None,
+            _sum(actuals.get(account, {}).values()),
+            budget_line.total if budget_line else ZERO,
+            budget_line is not None,
+            notes.add(label, account, items),
+        )
 
     result = [line(account, budget_line) for account, budget_line in lines.items()]
     result += [line(account, None) for account in sorted(actuals) if account not in lines]
@@ -298,7 +342,8 @@ def _budget_meta(entries: list, options: dict) -> dict[str, list[str]]:
         for posting in entry.postings:
             if posting.account.split(":")[0] in (options["name_income"], options["name_expenses"]):
                 found.setdefault(posting.account, []).append(
-                    f"Begroting Q{quarter_of(entry.date)} ({entry.narration}): {'; '.join(items)}")
+                    f"Begroting Q{quarter_of(entry.date)} ({entry.narration}): {'; '.join(items)}"
+                )
     return found
 
 
@@ -314,8 +359,12 @@ def _fund_plan(lines: Mapping[str, BudgetLine], entries: list, fund: str, year: 
         return []
     income = _sum(line.total for line in members if line.income)
     spending = _sum(line.total for line in members if not line.income)
-    return [(f"Begroot voor {year}: baten {format_euro(income, 2)}, lasten {format_euro(spending, 2)}, "
-            f"toevoeging aan het fonds {format_euro(income - spending, 2)}")]
+    return [
+        (
+            f"Begroot voor {year}: baten {format_euro(income, 2)}, lasten {format_euro(spending, 2)}, "
+            f"toevoeging aan het fonds {format_euro(income - spending, 2)}"
+        )
+    ]
 
 
 def _fund_accounts(entries: list, fund: str) -> set[str]:
@@ -330,8 +379,11 @@ def _fund_lines(entries: list, fund: str) -> list[str]:
 
 def _meta_items(meta: Mapping[str, Any] | None) -> list[str]:
     """'key: value' for each metadata item that says something about the line."""
-    return [f"{key}: {_meta_value(value)}" for key, value in (meta or {}).items()
-            if key not in SILENT_META and not key.startswith("_")]
+    return [
+        f"{key}: {_meta_value(value)}"
+        for key, value in (meta or {}).items()
+        if key not in SILENT_META and not key.startswith("_")
+    ]
 
 
 def _meta_value(value: Any) -> str:
@@ -356,4 +408,3 @@ class _NoteBook:
         note = Note(len(self.notes) + 1, title, account, tuple(items))
         self.notes.append(note)
         return note.number
-

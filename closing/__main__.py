@@ -16,7 +16,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("book", help="the actual book, e.g. ledger/boekhouding-2022.beancount")
     parser.add_argument("--datum", required=True, help="last day of the closed period, YYYY-MM-DD")
     parser.add_argument("--door", default="", help="who approved the closing (board or kascommissie decision)")
-    parser.add_argument("--bestand", default=None, help="the closings file (default: BOOK-folder/afsluitingen.beancount)")
+    parser.add_argument(
+        "--bestand", default=None, help="the closings file (default: BOOK-folder/afsluitingen.beancount)"
+    )
     args = parser.parse_args(argv)
     try:
         date = datetime.date.fromisoformat(args.datum)

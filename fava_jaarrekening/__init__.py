@@ -51,7 +51,9 @@ class Jaarrekening(FavaExtensionBase):
     def content(self) -> tuple[str, str]:
         """(the jaarrekening's HTML fragment, '') or ('', a located error)."""
         ledger = self.ledger
-        actual = Book(ledger.beancount_file_path, cast(list[Any], ledger.all_entries), cast(dict[str, Any], ledger.options))
+        actual = Book(
+            ledger.beancount_file_path, cast(list[Any], ledger.all_entries), cast(dict[str, Any], ledger.options)
+        )
         try:
             budget_file = budget_file_of(actual)
         except BookError as exc:
@@ -62,8 +64,10 @@ class Jaarrekening(FavaExtensionBase):
             return cached[2], cached[3]
         html, error = "", ""
         if ledger.load_errors:
-            error = (f"{located(ledger.load_errors[0], actual.filename)}: dit boek komt niet door bean-check "
-                     f"({len(ledger.load_errors)} fout(en), zie Fouten), dus er is geen jaarrekening.")
+            error = (
+                f"{located(ledger.load_errors[0], actual.filename)}: dit boek komt niet door bean-check "
+                f"({len(ledger.load_errors)} fout(en), zie Fouten), dus er is geen jaarrekening."
+            )
         else:
             try:
                 html = fragment(jaarrekening(YearBooks(actual, load_checked(budget_file))))

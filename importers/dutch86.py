@@ -97,7 +97,9 @@ def _gvc(text: str) -> Details:
         end = following.start() if following else len(text)
         parts.setdefault(match.group(1), "")
         parts[match.group(1)] += text[match.end():end]
-    words = "".join(parts.get(str(n), "") for n in range(20, 30)) + "".join(parts.get(str(n), "") for n in range(60, 64))
+    words = "".join(parts.get(str(n), "") for n in range(20, 30)) + "".join(
+        parts.get(str(n), "") for n in range(60, 64)
+    )
     account = clean(parts.get("31"))
     name = clean(parts.get("32", "") + parts.get("33", ""))
     return Details(text=clean(words), iban=ibans.normalise(account) if account else None, name=name or None)
@@ -108,7 +110,7 @@ def _free(text: str) -> Details:
     knab = re.search(r"REK:\s*([A-Z]{2}\d{2}[A-Z0-9]+)\s*/\s*NAAM:\s*(.*)$", text)
     if knab:
         details.iban, details.name = knab.group(1), clean(knab.group(2)) or None
-        text = text[:knab.start()]
+        text = text[: knab.start()]
     labels = dict(
         re.findall(
             r"\b(IBAN|BIC|NAAM|NAME|OMSCHRIJVING|KENMERK|MACHTIGING|INCASSANT):\s*(.*?)\s*(?=\b(?:IBAN|BIC|NAAM|NAME|OMSCHRIJVING|KENMERK|MACHTIGING|INCASSANT):|$)",
@@ -128,6 +130,6 @@ def _free(text: str) -> Details:
     leading = re.match(r"^\s*(\d{9,10}|\d{2}\.\d{2}\.\d{2}\.\d{3})\s+", text)
     if leading and not details.iban:
         details.iban = leading.group(1)
-        text = text[leading.end():]
+        text = text[leading.end() :]
     details.text = clean(text)
     return details

@@ -46,10 +46,22 @@ class Rules:
     rules: list[Rule]
 
     def account_for(self, iban: str | None, name: str | None, text: str | None) -> str | None:
+        rule = self.first_match(iban, name, text)
+        return rule.account if rule else None
+
+    def first_match(self, iban: str | None, name: str | None, text: str | None) -> Rule | None:
+        """The rule that decides a bank line: the first one that matches."""
         for rule in self.rules:
             if rule.matches(iban, name, text):
-                return rule.account
+                return rule
         return None
+
+
+def format_rule(kind: str, pattern: str, account: str) -> str:
+    """One rule as a line of the rules file, in the columns of its examples (parse_rules reads it back)."""
+    if pattern != pattern.strip():
+        pattern = f'"{pattern}"'
+    return f"{kind:<6} {pattern:<26} -> {account}"
 
 
 def parse_rules(filename: str, text: str, open_accounts: set[str]) -> Rules:

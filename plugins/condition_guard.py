@@ -29,12 +29,22 @@ def condition_guard(entries, options_map, config_str=None):
     """Report spending on a conditional line before its condition is met, unless approved."""
     conditions, declaration_errors = read_conditions(entries, options_map)
     errors = [ConditionError(e.source, e.message, e.entry) for e in declaration_errors]
-    approvals, _ = read_approvals(entries, options_map.get("name_expenses", "Uitgaven"))  # budget_guard reports bad ones
+    approvals, _ = read_approvals(
+        entries, options_map.get("name_expenses", "Uitgaven")
+    )  # budget_guard reports bad ones
     for breach in condition_breaches(conditions, entries, approvals, options_map):
         condition = breach.condition
-        errors.append(ConditionError(breach.entry.meta, (
-            f"{condition.account} ({condition.label}) spent {format_amount(breach.amount)} on {breach.entry.date} "
-            f"before its condition {condition.income_account} received any income; "
-            f"approved {format_amount(breach.approved)}: record the board's decision "
-            f"(bestuursbesluit: on the transaction) or wait for the income"), breach.entry))
+        errors.append(
+            ConditionError(
+                breach.entry.meta,
+                (
+                    f"{condition.account} ({condition.label}) spent {format_amount(breach.amount)} "
+                    f"on {breach.entry.date} "
+                    f"before its condition {condition.income_account} received any income; "
+                    f"approved {format_amount(breach.approved)}: record the board's decision "
+                    f"(bestuursbesluit: on the transaction) or wait for the income"
+                ),
+                breach.entry,
+            )
+        )
     return entries, errors

@@ -156,7 +156,9 @@ def read_funds(entries: Iterable, options_map: Mapping | None = None) -> tuple[d
     return funds, errors
 
 
-def read_conditions(entries: Iterable, options_map: Mapping | None = None) -> tuple[dict[str, Condition], list[ModelError]]:
+def read_conditions(
+    entries: Iterable, options_map: Mapping | None = None
+) -> tuple[dict[str, Condition], list[ModelError]]:
     """The conditional budget lines, by expense account, and an error per bad `voorwaarde:`."""
     income_root, expenses_root = _roots(options_map)
     opens = _opens(entries)
@@ -169,8 +171,9 @@ def read_conditions(entries: Iterable, options_map: Mapping | None = None) -> tu
         if name.split(":", 1)[0] != expenses_root:
             errors.append(ModelError(entry.meta, f"{name}: voorwaarde: is only for expense lines", entry))
         elif not isinstance(target, str) or target not in opens or not is_income(target, income_root):
-            errors.append(ModelError(entry.meta, (
-                f"{name}: voorwaarde: {target!r} is not an opened income line"), entry))
+            errors.append(
+                ModelError(entry.meta, (f"{name}: voorwaarde: {target!r} is not an opened income line"), entry)
+            )
         else:
             conditions[name] = Condition(name, str(entry.meta.get("label") or name), target, entry.meta)
     return conditions, errors
@@ -192,8 +195,9 @@ def planned_funds(funds: Mapping[str, Fund], lines: Mapping[str, BudgetLine]) ->
     }
 
 
-def actual_funds(funds: Mapping[str, Fund], entries: list, year: int,
-                 options_map: Mapping | None = None) -> dict[str, FundFigures]:
+def actual_funds(
+    funds: Mapping[str, Fund], entries: list, year: int, options_map: Mapping | None = None
+) -> dict[str, FundFigures]:
     """Each fund's opening balance, actual income, spending and remainder in the year, from the actual book."""
     income_root, expenses_root = _roots(options_map)
     booked, _ = booked_by_quarter(entries, year, income_root, expenses_root)
@@ -202,8 +206,10 @@ def actual_funds(funds: Mapping[str, Fund], entries: list, year: int,
         return sum((cell.amount for a in accounts for cell in booked.get(a, {}).values()), ZERO)
 
     openings = opening_balances(funds, entries, year)
-    return {name: FundFigures(fund, openings[name], total(fund.income_lines), total(fund.expense_lines))
-            for name, fund in funds.items()}
+    return {
+        name: FundFigures(fund, openings[name], total(fund.income_lines), total(fund.expense_lines))
+        for name, fund in funds.items()
+    }
 
 
 def opening_balances(funds: Mapping[str, Fund], entries: Iterable, year: int) -> dict[str, Decimal]:
@@ -342,15 +348,21 @@ def _met_on(income_postings: list[Booking], income_root: str, account: str) -> d
     return None
 
 
-def condition_met_on(condition: Condition, entries: Iterable, options_map: Mapping | None = None) -> datetime.date | None:
+def condition_met_on(
+    condition: Condition, entries: Iterable, options_map: Mapping | None = None
+) -> datetime.date | None:
     """The date the condition was met: the first day the income booked on its income line was positive."""
     income_root, _ = _roots(options_map)
     postings = _postings_on([condition.income_account], entries)[condition.income_account]
     return _met_on(postings, income_root, condition.income_account)
 
 
-def condition_breaches(conditions: Mapping[str, Condition], entries: list, approvals: Iterable[Approval],
-                       options_map: Mapping | None = None) -> list[Breach]:
+def condition_breaches(
+    conditions: Mapping[str, Condition],
+    entries: list,
+    approvals: Iterable[Approval],
+    options_map: Mapping | None = None,
+) -> list[Breach]:
     """Spending on a conditional line dated before its condition was met, beyond the board's approvals.
 
     Board approvals are those of plugins.budget_model.read_approvals: `bestuursbesluit:`
@@ -380,8 +392,11 @@ def condition_breaches(conditions: Mapping[str, Condition], entries: list, appro
             entry, amount = spending.get(id(booked), (booked, ZERO))
             spending[id(booked)] = (entry, amount + number)
         for entry, amount in spending.values():
-            if amount <= 0 or id(entry.meta) in approved_meta \
-                    or any(id(p.meta) in approved_meta for p in entry.postings if p.account == name):
+            if (
+                amount <= 0
+                or id(entry.meta) in approved_meta
+                or any(id(p.meta) in approved_meta for p in entry.postings if p.account == name)
+            ):
                 continue
             used = min(pool, amount)
             pool -= used
@@ -390,8 +405,13 @@ def condition_breaches(conditions: Mapping[str, Condition], entries: list, appro
     return found
 
 
-def condition_status(conditions: Mapping[str, Condition], lines: Mapping[str, BudgetLine], entries: list,
-                     year: int, options_map: Mapping | None = None) -> list[ConditionStatus]:
+def condition_status(
+    conditions: Mapping[str, Condition],
+    lines: Mapping[str, BudgetLine],
+    entries: list,
+    year: int,
+    options_map: Mapping | None = None,
+) -> list[ConditionStatus]:
     """Each conditional line's status: planned and received income of its condition, and spending so far."""
     income_root, expenses_root = _roots(options_map)
     booked, _ = booked_by_quarter(entries, year, income_root, expenses_root)
@@ -400,10 +420,13 @@ def condition_status(conditions: Mapping[str, Condition], lines: Mapping[str, Bu
         return sum((cell.amount for cell in booked.get(account, {}).values()), ZERO)
 
     return [
-        ConditionStatus(condition,
-                        lines[condition.income_account].total if condition.income_account in lines else ZERO,
-                        total(condition.income_account), total(name),
-                        condition_met_on(condition, entries, options_map))
+        ConditionStatus(
+            condition,
+            lines[condition.income_account].total if condition.income_account in lines else ZERO,
+            total(condition.income_account),
+            total(name),
+            condition_met_on(condition, entries, options_map),
+        )
         for name, condition in conditions.items()
     ]
 
@@ -411,8 +434,9 @@ def condition_status(conditions: Mapping[str, Condition], lines: Mapping[str, Bu
 # ---------------------------------------------------------------- year end
 
 
-def year_end_transfers(figures: Mapping[str, FundFigures], year: int,
-                       reserve: str = GENERAL_RESERVE) -> list[data.Transaction]:
+def year_end_transfers(
+    figures: Mapping[str, FundFigures], year: int, reserve: str = GENERAL_RESERVE
+) -> list[data.Transaction]:
     """The closing entries of the year: each fund's result moves from the general reserve to the fund.
 
     One transaction per fund whose result is not zero, dated 31 December:
@@ -436,8 +460,18 @@ def year_end_transfers(figures: Mapping[str, FundFigures], year: int,
             data.Posting(name, amount_lib.Amount(-number, CURRENCY), None, None, None, None),
             data.Posting(reserve, amount_lib.Amount(number, CURRENCY), None, None, None, None),
         ]
-        transfers.append(data.Transaction(meta, day, "*", None, f"Resultaatbestemming: {figure.fund.label}",
-                                          data.EMPTY_SET, data.EMPTY_SET, postings))
+        transfers.append(
+            data.Transaction(
+                meta,
+                day,
+                "*",
+                None,
+                f"Resultaatbestemming: {figure.fund.label}",
+                data.EMPTY_SET,
+                data.EMPTY_SET,
+                postings,
+            )
+        )
     return transfers
 
 
@@ -456,4 +490,4 @@ def _roots(options_map: Mapping | None) -> tuple[str, str]:
 
 def _fund_parent(options_map: Mapping | None) -> str:
     equity = (options_map or {}).get("name_equity", "Vermogen")
-    return equity + FUND_PARENT[len("Vermogen"):]
+    return equity + FUND_PARENT[len("Vermogen") :]

@@ -26,7 +26,9 @@ def figures(html: str) -> list[tuple[str, str, str, str]]:
     for table in re.finditer(r'<table class="(?P<name>[^"]+)">(?P<body>.*?)</table>', html, re.DOTALL):
         for row in CELL.finditer(table.group("body")):
             for cell in AMOUNT.finditer(row.group("cells")):
-                found.append((table.group("name"), row.group("account"), cell.group("column"), unescape(cell.group("text"))))
+                found.append(
+                    (table.group("name"), row.group("account"), cell.group("column"), unescape(cell.group("text")))
+                )
     return found
 
 
@@ -35,8 +37,22 @@ def served(tmp_path_factory):
     target = tmp_path_factory.mktemp("fava-jaarrekening")
     ledger = copy_books(target)
     output = target / "jaarrekening-2022.html"
-    done = subprocess.run([sys.executable, "-m", "annual.jaarrekening", str(ledger / "boekhouding-2022.beancount"),
-                           "-o", str(output), "--geen-pdf"], cwd=REPO, capture_output=True, text=True, timeout=300, check=False)
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "annual.jaarrekening",
+            str(ledger / "boekhouding-2022.beancount"),
+            "-o",
+            str(output),
+            "--geen-pdf",
+        ],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
     assert done.returncode == 0, done.stderr
     proc, url = start_board((ledger / "begroting-2022.beancount", ledger / "boekhouding-2022.beancount"))
     try:
@@ -64,21 +80,29 @@ def test_the_page_shows_the_same_figures_as_make_jaarrekening(served):
 def test_the_page_is_listed_in_favas_sidebar(served):
     url, _, _ = served
     # Fava renders its sidebar from the ledger data embedded in every page: the extension with its title.
-    assert re.search(r'"name":\s*"Jaarrekening",\s*"report_title":\s*"Jaarrekening"', get(f"{url}/{SLUG}/income_statement/"))
+    assert re.search(
+        r'"name":\s*"Jaarrekening",\s*"report_title":\s*"Jaarrekening"', get(f"{url}/{SLUG}/income_statement/")
+    )
 
 
 def test_on_books_that_fail_bean_check_the_page_names_the_error_and_shows_no_figures(tmp_path):
-    ledger = copy_books(tmp_path, """
+    ledger = copy_books(
+        tmp_path,
+        """
 2022-03-28 * "Hosting" "Automatisering eerste kwartaal"
   Uitgaven:Automatisering                    400.00 EUR
   Activa:Bank:Betaalrekening
-""")
+""",
+    )
     proc, url = start_board((ledger / "begroting-2022.beancount", ledger / "boekhouding-2022.beancount"))
     try:
         page = get(f"{url}/{SLUG}/extension/Jaarrekening/")
     finally:
         stop(proc)
     error = re.search(r'<p class="fout">(.*?)</p>', page, re.DOTALL)
-    assert error and re.match(rf"{re.escape(str(ledger / 'boekhouding-2022' / 'bank.beancount'))}:\d+: "
-                              r"Uitgaven:Automatisering .*over budget", unescape(error.group(1))), page[-3000:]
+    assert error and re.match(
+        rf"{re.escape(str(ledger / 'boekhouding-2022' / 'bank.beancount'))}:\d+: "
+        r"Uitgaven:Automatisering .*over budget",
+        unescape(error.group(1)),
+    ), page[-3000:]
     assert figures(page) == []

@@ -109,7 +109,9 @@ def copy_books(target: Path, actuals: str = ACTUALS, with_bookings: bool = True)
 
 
 def bean_check(book: Path) -> subprocess.CompletedProcess:
-    return subprocess.run([str(BIN / "bean-check"), str(book)], capture_output=True, text=True, cwd=book.parent, check=False)
+    return subprocess.run(
+        [str(BIN / "bean-check"), str(book)], capture_output=True, text=True, cwd=book.parent, check=False
+    )
 
 
 def bean_query(book: Path, query_file: Path) -> list[dict]:
@@ -117,6 +119,10 @@ def bean_query(book: Path, query_file: Path) -> list[dict]:
     import csv
     import io
 
-    done = subprocess.run([str(BIN / "bean-query"), "-f", "csv", str(book), query_file.read_text(encoding="utf-8")],
-                          capture_output=True, text=True, check=True)
+    done = subprocess.run(
+        [str(BIN / "bean-query"), "-f", "csv", str(book), query_file.read_text(encoding="utf-8")],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     return list(csv.DictReader(io.StringIO(done.stdout)))

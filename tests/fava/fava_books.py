@@ -98,17 +98,22 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def start_board(books: tuple[Path, ...], timeout: float = 90) -> tuple[subprocess.Popen, str]:
-    """`make board` on the given books; returns (process, base URL) once Fava answers."""
+def start_board(books: tuple[Path, ...], timeout: float = 90, target: str = "board") -> tuple[subprocess.Popen, str]:
+    """`make board` (or `make fava`: target="fava") on the books; returns (process, base URL) once Fava answers."""
     port = free_port()
-    proc = subprocess.Popen(["make", "-s", "board", f"PORT={port}", "BOOKS=" + " ".join(map(str, books))],
-                            cwd=REPO, start_new_session=True, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    proc = subprocess.Popen(
+        ["make", "-s", target, f"PORT={port}", "BOOKS=" + " ".join(map(str, books))],
+        cwd=REPO,
+        start_new_session=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if proc.poll() is not None:
             output = proc.stdout.read().decode(errors="replace") if proc.stdout else ""
-            pytest.fail(f"make board exited with {proc.returncode}:\n{output}")
+            pytest.fail(f"make {target} exited with {proc.returncode}:\n{output}")
         try:
             urllib.request.urlopen(url + "/", timeout=5)
             return proc, url
@@ -117,7 +122,7 @@ def start_board(books: tuple[Path, ...], timeout: float = 90) -> tuple[subproces
         except OSError:
             time.sleep(0.3)
     stop(proc)
-    pytest.fail(f"make board did not answer on {url} within {timeout:.0f} s")
+    pytest.fail(f"make {target} did not answer on {url} within {timeout:.0f} s")
 
 
 def stop(proc: subprocess.Popen) -> None:

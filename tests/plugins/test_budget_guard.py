@@ -302,30 +302,42 @@ def test_tolerance_that_is_not_a_number(tmp_path):
 
 def test_negative_tolerance(tmp_path):
     assert_one_config_error(tmp_path, "{'budget': 'begroting.beancount', 'tolerance_percent': -5}",
-                            "plugins.budget_guard: option 'tolerance_percent' must be a finite number of at least 0, not -5")
+                            "plugins.budget_guard: option 'tolerance_percent' must be a finite number of at least 0, "
+                            "not -5")
 
 
 def test_tolerance_that_is_infinite_or_negative(tmp_path):
-    for key, value, shown in (("tolerance", "1e400", "inf"), ("tolerance", "-1", "-1"),
-                              ("tolerance_percent", "-1e400", "-inf")):
-        assert_one_config_error(tmp_path, f"{{'budget': 'begroting.beancount', '{key}': {value}}}",
-                                f"plugins.budget_guard: option '{key}' must be a finite number of at least 0, "
-                                f"not {shown}")
+    for key, value, shown in (
+        ("tolerance", "1e400", "inf"),
+        ("tolerance", "-1", "-1"),
+        ("tolerance_percent", "-1e400", "-inf"),
+    ):
+        assert_one_config_error(
+            tmp_path,
+            f"{{'budget': 'begroting.beancount', '{key}': {value}}}",
+            f"plugins.budget_guard: option '{key}' must be a finite number of at least 0, not {shown}",
+        )
 
 
 def test_tolerance_nan_cannot_be_written(tmp_path):
     # literal_eval knows no nan: float('nan') is refused as not a literal, so no overrun goes unseen.
-    assert_one_config_error(tmp_path, "{'budget': 'begroting.beancount', 'tolerance': float('nan')}",
-                            "plugins.budget_guard: configuration is not a Python literal: "
-                            "\"{'budget': 'begroting.beancount', 'tolerance': float('nan')}\" (ValueError)")
+    assert_one_config_error(
+        tmp_path,
+        "{'budget': 'begroting.beancount', 'tolerance': float('nan')}",
+        "plugins.budget_guard: configuration is not a Python literal: "
+        "\"{'budget': 'begroting.beancount', 'tolerance': float('nan')}\" (ValueError)",
+    )
 
 
 def test_budget_path_leaving_the_repository_is_refused(tmp_path):
     (tmp_path / "pyproject.toml").write_text("")  # the repository: tmp_path
     escape = "../" * len(tmp_path.parts) + "etc/passwd"
-    assert_one_config_error(tmp_path, f"{{'budget': '{escape}'}}",
-                            f"plugins.budget_guard: option 'budget': path '{escape}' leads outside the "
-                            f"repository {tmp_path} (to /etc/passwd)")
+    assert_one_config_error(
+        tmp_path,
+        f"{{'budget': '{escape}'}}",
+        f"plugins.budget_guard: option 'budget': path '{escape}' leads outside the "
+        f"repository {tmp_path} (to /etc/passwd)",
+    )
     _, _, _, _, options = load(tmp_path, config=f"{{'budget': '{escape}'}}")
     assert "/etc/passwd" not in options["include"]  # never one of the sources Fava serves
 
@@ -343,44 +355,68 @@ def test_budget_path_through_a_symlink_out_of_the_repository_is_refused(tmp_path
     book.write_text(text)
     _, errors, _ = loader.load_file(str(book))
     assert [(e.source["filename"], e.source["lineno"], e.message) for e in errors] == [
-        (str(book), line_of(text, "plugin"), f"plugins.budget_guard: option 'budget': path 'link.beancount' leads "
-                                             f"outside the repository {repo} (to {outside / 'begroting.beancount'})")]
+        (
+            str(book),
+            line_of(text, "plugin"),
+            f"plugins.budget_guard: option 'budget': path 'link.beancount' leads "
+            f"outside the repository {repo} (to {outside / 'begroting.beancount'})",
+        )
+    ]
 
 
 def test_spending_in_another_currency_on_a_budget_line_is_an_error(tmp_path):
     # An expense account opened without a currency takes the dollars; the guard must not ignore them.
-    extra = ('\n2022-01-01 open Uitgaven:Reizen\n2022-01-01 open Activa:Dollars\n'
-             '2022-03-01 * "Reis in dollars"\n  Uitgaven:Reizen  50000 USD\n  Activa:Dollars\n')
-    budget = (BUDGET.replace("2022-01-01 open Uitgaven:Kernteam",
-                             "2022-01-01 open Uitgaven:Reizen\n2022-01-01 open Uitgaven:Kernteam")
-              + '\n2022-01-01 * "Reizen" #Q1\n  Uitgaven:Reizen  0 EUR\n  Activa:GeplandeLiquiditeit\n')
+    extra = (
+        "\n2022-01-01 open Uitgaven:Reizen\n2022-01-01 open Activa:Dollars\n"
+        '2022-03-01 * "Reis in dollars"\n  Uitgaven:Reizen  50000 USD\n  Activa:Dollars\n'
+    )
+    budget = (
+        BUDGET.replace(
+            "2022-01-01 open Uitgaven:Kernteam", "2022-01-01 open Uitgaven:Reizen\n2022-01-01 open Uitgaven:Kernteam"
+        )
+        + '\n2022-01-01 * "Reizen" #Q1\n  Uitgaven:Reizen  0 EUR\n  Activa:GeplandeLiquiditeit\n'
+    )
     _, errors, book, text, _ = load(tmp_path, extra, budget=budget)
-    assert errors == [(book, line_of(text, "Reis in dollars"),
-                       "posting of 50000 USD to Uitgaven:Reizen: the budget of this line is in EUR, so this amount "
-                       "counts nowhere; book it in EUR (the foreign amount as a price: @)")]
+    assert errors == [
+        (
+            book,
+            line_of(text, "Reis in dollars"),
+            "posting of 50000 USD to Uitgaven:Reizen: the budget of this line is in EUR, so this amount "
+            "counts nowhere; book it in EUR (the foreign amount as a price: @)",
+        )
+    ]
 
 
 def test_approval_with_a_blank_decision_approves_nothing(tmp_path):
     extra = FESTIVAL.replace('"Catering festival"', '"Catering festival"\n  bestuursbesluit: " "')
     _, errors, book, text, _ = load(tmp_path, extra)
-    assert (book, line_of(text, "Catering festival"),
-            "bestuursbesluit: is blank (' '): an approval must name the board decision, e.g. "
-            'bestuursbesluit: "Bestuursbesluit 2022-07"') in errors
+    assert (
+        book,
+        line_of(text, "Catering festival"),
+        "bestuursbesluit: is blank (' '): an approval must name the board decision, e.g. "
+        'bestuursbesluit: "Bestuursbesluit 2022-07"',
+    ) in errors
     assert any(FESTIVAL_OVERRUN in message for _, _, message in errors)  # still over budget
 
 
 def test_approval_entry_with_a_blank_decision_is_an_error(tmp_path):
     extra = FESTIVAL + '\n2022-07-12 custom "overschrijding-goedgekeurd" Uitgaven:Festival 2000 EUR " "\n'
     _, errors, book, text, _ = load(tmp_path, extra)
-    assert (book, line_of(text, "overschrijding-goedgekeurd"),
-            'approval must name the board decision; expected: 2022-07-12 custom "overschrijding-goedgekeurd" '
-            'ACCOUNT AMOUNT EUR "DECISION"') in errors
+    assert (
+        book,
+        line_of(text, "overschrijding-goedgekeurd"),
+        'approval must name the board decision; expected: 2022-07-12 custom "overschrijding-goedgekeurd" '
+        'ACCOUNT AMOUNT EUR "DECISION"',
+    ) in errors
     assert any(FESTIVAL_OVERRUN in message for _, _, message in errors)
 
 
 def test_per_quarter_that_is_not_true_or_false(tmp_path):
-    assert_one_config_error(tmp_path, "{'budget': 'begroting.beancount', 'per_quarter': 'ja'}",
-                            "plugins.budget_guard: option 'per_quarter' must be true or false, not 'ja'")
+    assert_one_config_error(
+        tmp_path,
+        "{'budget': 'begroting.beancount', 'per_quarter': 'ja'}",
+        "plugins.budget_guard: option 'per_quarter' must be true or false, not 'ja'",
+    )
 
 
 def test_missing_budget_option(tmp_path):
@@ -388,18 +424,26 @@ def test_missing_budget_option(tmp_path):
 
 
 def test_budget_option_naming_the_actual_book_itself(tmp_path):
-    assert_one_config_error(tmp_path, "{'budget': 'boekhouding.beancount'}",
-                            "plugins.budget_guard: option 'budget' names this book itself ('boekhouding.beancount'); "
-                            "it must name the budget book")
+    assert_one_config_error(
+        tmp_path,
+        "{'budget': 'boekhouding.beancount'}",
+        "plugins.budget_guard: option 'budget' names this book itself ('boekhouding.beancount'); "
+        "it must name the budget book",
+    )
 
 
 def test_budget_book_with_errors_is_one_error_there(tmp_path):
     broken = BUDGET.replace('"Festival" #Q1', '"Festival"')
     entries, errors, book, _, _ = load(tmp_path, budget=broken)
     budget_book = str(tmp_path / "begroting.beancount")
-    assert errors == [(budget_book, line_of(broken, '"Festival"'),
-                       f"the budget book begroting.beancount has errors; run bean-check {budget_book}: "
-                       "budget entry has no quarter tag: expected #Q1 (its date 2022-01-01 is in Q1)")]
+    assert errors == [
+        (
+            budget_book,
+            line_of(broken, '"Festival"'),
+            f"the budget book begroting.beancount has errors; run bean-check {budget_book}: "
+            "budget entry has no quarter tag: expected #Q1 (its date 2022-01-01 is in Q1)",
+        )
+    ]
     assert len(budgets(entries)) == 6
 
 

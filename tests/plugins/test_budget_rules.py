@@ -275,21 +275,29 @@ def test_adopted_budget_in_another_currency(tmp_path):
 def test_unknown_option_is_one_error_and_keeps_every_entry(tmp_path):
     good, _, _ = load(tmp_path)
     entries, errors, book = load(tmp_path, config="{'tegenrekening': 'Activa:GeplandeLiquiditeit'}")
-    assert errors == [(book, plugin_line(book), "plugins.budget_rules: unknown option 'tegenrekening'; known options: counter_account")]
+    message = "plugins.budget_rules: unknown option 'tegenrekening'; known options: counter_account"
+    assert errors == [(book, plugin_line(book), message)]
     assert len(entries) == len(good)
 
 
 def test_counter_account_not_opened_is_one_error(tmp_path):
     good, _, _ = load(tmp_path)
     entries, errors, book = load(tmp_path, config="{'counter_account': 'Activa:Kas'}")
-    assert errors == [(book, plugin_line(book), "plugins.budget_rules: counter account 'Activa:Kas' is not opened in this book")]
+    assert errors == [
+        (book, plugin_line(book), "plugins.budget_rules: counter account 'Activa:Kas' is not opened in this book")
+    ]
     assert len(entries) == len(good)
 
 
 def test_configuration_that_is_not_a_dict(tmp_path):
     entries, errors, book = load(tmp_path, config="Activa:GeplandeLiquiditeit")
-    assert errors == [(book, plugin_line(book), "plugins.budget_rules: configuration is not a Python literal: "
-                                "'Activa:GeplandeLiquiditeit' (SyntaxError)")]
+    assert errors == [
+        (
+            book,
+            plugin_line(book),
+            "plugins.budget_rules: configuration is not a Python literal: 'Activa:GeplandeLiquiditeit' (SyntaxError)",
+        )
+    ]
     assert sum(isinstance(e, data.Transaction) for e in entries) == 5
 
 
