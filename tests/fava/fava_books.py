@@ -63,6 +63,10 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 
 
+# The board's laptop screen: the page tests look at the page at this size.
+WIDTH, HEIGHT = 1366, 768
+
+
 @pytest.fixture(scope="session")
 def browser():
     """Debian's headless Chromium, driven by Playwright: without it the browser tests fail, never skip."""
@@ -75,6 +79,18 @@ def browser():
             yield browser
         finally:
             browser.close()
+
+
+@pytest.fixture
+def page(browser):
+    """A fresh page at the board's screen size; the test fails on any JavaScript error on it."""
+    context = browser.new_context(viewport={"width": WIDTH, "height": HEIGHT}, locale="nl-NL")
+    page = context.new_page()
+    errors = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    yield page
+    context.close()
+    assert errors == [], f"JavaScript errors on the page: {errors}"
 
 
 def copy_books(target: Path, actuals: str = ACTUALS) -> tuple[Path, Path]:

@@ -5,23 +5,9 @@ Chromium must be installed (`make test` installs it): without it these tests fai
 skip (the `browser` fixture, tests/fava/fava_books.py). Screenshots are kept in artifacts/ (git-ignored).
 """
 
-import pytest
 from playwright.sync_api import expect
 
-from fava_books import ACTUAL_SLUG, ARTIFACTS, BUDGET_SLUG
-
-WIDTH, HEIGHT = 1366, 768
-
-
-@pytest.fixture
-def page(browser):
-    context = browser.new_context(viewport={"width": WIDTH, "height": HEIGHT}, locale="nl-NL")
-    page = context.new_page()
-    errors = []
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    yield page
-    context.close()
-    assert errors == [], f"JavaScript errors on the page: {errors}"
+from fava_books import ACTUAL_SLUG, ARTIFACTS, BUDGET_SLUG, HEIGHT, WIDTH
 
 
 def screenshot(page, name):

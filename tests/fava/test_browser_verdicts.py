@@ -11,7 +11,7 @@ import pytest
 from fava_books import ACTUAL_SLUG, UNREVIEWED_JUNE, copy_books, start_board, stop
 from playwright.sync_api import expect
 from seed_data import BIN
-from test_browser import open_page, page  # noqa: F401 (fixtures)
+from test_browser import open_page
 
 # The festival (budgeted in Q1) is held in May and runs 1.500 over; the board approved that.
 # Two June bank lines wait on Passiva:NogTeRubriceren (flag !), one of them the June salary.
@@ -36,7 +36,7 @@ def verdict_board(tmp_path_factory):
         stop(proc)
 
 
-def test_an_approved_overrun_shows_no_red_mark_in_any_column(page, verdict_board):  # noqa: F811
+def test_an_approved_overrun_shows_no_red_mark_in_any_column(page, verdict_board):
     open_page(page, verdict_board, ACTUAL_SLUG)
     festival = page.locator('table.vergelijking tr[data-rekening="Uitgaven:Festival"]')
     expect(festival).to_have_count(1)
@@ -45,7 +45,7 @@ def test_an_approved_overrun_shows_no_red_mark_in_any_column(page, verdict_board
     expect(page.locator("table.vergelijking td.overschreden")).to_have_count(0)  # nothing is over by bean-check
 
 
-def test_the_banner_shows_the_unreviewed_entries_count_and_amount(page, verdict_board):  # noqa: F811
+def test_the_banner_shows_the_unreviewed_entries_count_and_amount(page, verdict_board):
     open_page(page, verdict_board, ACTUAL_SLUG)
     banner = page.locator("p.te-controleren")
     expect(banner).to_be_visible()

@@ -20,7 +20,6 @@ from import_books import (
     te_controleren,
 )
 from playwright.sync_api import expect
-from test_browser import browser, page  # noqa: F401 (fixtures: Debian's chromium, a page without JS errors)
 
 
 @pytest.fixture(scope="module")
@@ -54,7 +53,7 @@ def upload(tab, filename: Path):
     expect(tab.locator("#melding, #fout").first).to_be_visible()
 
 
-def test_a_statement_uploaded_shown_and_imported_once(page, served):  # noqa: F811 (the fixture)
+def test_a_statement_uploaded_shown_and_imported_once(page, served):
     url, actual = served
     output = te_controleren(actual)
     before = output.read_text(encoding="utf-8")
@@ -98,7 +97,7 @@ def test_a_statement_uploaded_shown_and_imported_once(page, served):  # noqa: F8
     assert len(imported) == len({e.meta["import-id"] for e in imported}) == 8
 
 
-def test_an_inconsistent_statement_is_refused_with_the_line_make_import_prints(page, served):  # noqa: F811
+def test_an_inconsistent_statement_is_refused_with_the_line_make_import_prints(page, served):
     url, actual = served
     output = te_controleren(actual)
     before = output.read_text(encoding="utf-8")
