@@ -265,11 +265,11 @@ def load_budget(filename: str) -> tuple[dict[str, BudgetLine], int, list]:
     if filename in _LOADING:
         return {}, 0, [ModelError(source, f"budget book {filename} loads itself: its budget plugin names its own file", None)]
 
-    from beancount import loader  # here, not at the top: loader imports the plugins' modules
+    from books.loader import load_book  # here, not at the top: the loader imports the plugins' modules
 
     _LOADING.add(filename)
     try:
-        entries, errors, options_map = loader.load_file(filename)
+        entries, errors, options_map = load_book(filename)
     finally:
         _LOADING.discard(filename)
     lines, year = budget_lines(entries, options_map)

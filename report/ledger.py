@@ -2,9 +2,9 @@
 
 from os import path
 
-from beancount import loader
 from beancount.parser import printer
 
+from books.loader import load_book
 from report.errors import ReportError
 
 
@@ -16,7 +16,7 @@ def load_ledger_with_errors(filename: str) -> tuple[list, list, dict]:
     """
     if not path.isfile(filename):
         raise ReportError(f"{filename}: ledger file not found")
-    entries, errors, options = loader.load_file(filename)
+    entries, errors, options = load_book(filename)
     return entries, errors, options
 
 

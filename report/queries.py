@@ -4,12 +4,17 @@ Each file holds one statement; the file is the only copy of its text (Fava's Que
 page gets the same text through the `plugins.query_files` plugin).
 """
 
+from __future__ import annotations
+
 import functools
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import beanquery
-
+from books.loader import cached_result
 from report.errors import ReportError
+
+if TYPE_CHECKING:  # pragma: no cover
+    import beanquery
 
 QUERY_DIR = Path(__file__).resolve().parent.parent / "queries"
 
@@ -29,9 +34,20 @@ def read_query(name: str, query_dir: Path = QUERY_DIR) -> str:
 
 
 def run_query(entries: list, options: dict, name: str, query_dir: Path = QUERY_DIR) -> list[dict]:
-    """Run the named query file on loaded entries; return its rows as dicts by column name."""
+    """Run the named query file on loaded entries; return its rows as dicts by column name.
+
+    The rows are kept with the version of the book (books.loader.cached_result, keyed by
+    the query's text): the same query on an unchanged book is neither parsed nor run
+    again, in this process or the next. Beanquery is imported only when a query runs.
+    """
     filename = query_path(name, query_dir)
     text = read_query(name, query_dir)
+    return cached_result(entries, f"bql:{text}", lambda: _execute(entries, options, filename, text))
+
+
+def _execute(entries: list, options: dict, filename: Path, text: str) -> list[dict]:
+    import beanquery
+
     connection = beanquery.connect("beancount:", entries=entries, errors=[], options=options)
     try:
         cursor = connection.execute(_parse(text))
@@ -48,6 +64,8 @@ def run_query(entries: list, options: dict, name: str, query_dir: Path = QUERY_D
 @functools.lru_cache(maxsize=64)
 def _parse(text: str) -> beanquery.parser.ast.Node:
     """The statement parsed once per text: beanquery's parser costs far more than running it."""
+    import beanquery.parser
+
     return beanquery.parser.parse(text)
 
 
