@@ -33,6 +33,7 @@ import argparse
 import dataclasses
 import datetime
 import importlib.util
+import itertools
 import json
 import math
 import os
@@ -41,7 +42,6 @@ import shutil
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -313,7 +313,7 @@ def run(sizes: list[int], rounds: int | None, out: Path, seed: int, log=print) -
         log(f"not built: {gap}")
 
     log("[start-up] python -c pass, import beancount.loader, make report (shipped books) ...")
-    startup_rounds = max(rounds or 0, 9)
+    startup_rounds = rounds or 9  # short commands: more rounds than the books get
     report["startup"] = {k: v.to_json() for k, v in
                          measure(startup_commands(), startup_rounds, out / "logs" / "startup").items()}
 
@@ -387,7 +387,7 @@ def _page_result(result: Result, out_json: Path) -> dict:
 
 def _version(argv: list[str]) -> str | None:
     try:
-        return subprocess.run(argv, capture_output=True, text=True, timeout=30).stdout.strip() or None
+        return subprocess.run(argv, capture_output=True, text=True, timeout=30, check=False).stdout.strip() or None
     except (OSError, subprocess.SubprocessError):
         return None
 
@@ -530,7 +530,7 @@ def growth_rows(report: dict) -> tuple[list[str], list[list[str]]]:
     rows = []
     for (cost, title), points in series.items():
         exponents, cells = [], []
-        for a, b in zip(points, points[1:]):
+        for a, b in itertools.pairwise(points):
             if a and b and a[0] != b[0]:
                 exponent = math.log(b[1] / a[1]) / math.log(b[0] / a[0])
                 exponents.append(exponent)
@@ -567,7 +567,7 @@ def render(report: dict) -> str:
                  "time of one request in a loaded Fava, bench/fava_page.py; ratio = ours / baseline taken round by "
                  "round, both run in one loop, median (min–max); cold = the book loaded afresh and its cache "
                  "rewritten, as after an edit (BOOKS_CACHE=rebuild), warm = from books.loader's cache; verdicts in "
-                 f"brackets are below the size a target is stated for, where start-up costs dominate):")
+                 "brackets are below the size a target is stated for, where start-up costs dominate):")
     parts.append("")
     parts.append(markdown(["size", "cost", "mode", "ours", "s", "baseline", "s", "ratio", "target", "verdict"],
                           ratio_rows(report)))
@@ -577,13 +577,13 @@ def render(report: dict) -> str:
                   markdown(["command", "s"], startup)]
     imports = import_rows(report)
     if imports:
-        parts += ["", "camt.053 import (python -m importers extract into the book of that size; statements of at "
-                  "most 8,000 entries, beangulp's 8 MiB file limit):", "",
+        parts += ["", ("camt.053 import (python -m importers extract into the book of that size; statements of at "
+                       "most 8,000 entries, beangulp's 8 MiB file limit):"), "",
                   markdown(["book", "entries", "files", "s", "entries/s", "peak MB"], imports)]
     header, rows = growth_rows(report)
     if len(report["sizes"]) > 1:
-        parts += ["", f"Growth (exponent k of time ∝ n^k between sizes, n = postings, for the import n = entries; "
-                  f"linear ≈ 1, up to {LINEAR_EXPONENT}):", "",
+        parts += ["", (f"Growth (exponent k of time ∝ n^k between sizes, n = postings, for the import n = entries; "
+                       f"linear ≈ 1, up to {LINEAR_EXPONENT}):"), "",
                   markdown(header, rows)]
     for note in report.get("notes", []):
         parts.append(f"\nNote: {note}")

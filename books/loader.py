@@ -155,11 +155,13 @@ def clear_memo() -> None:
 
 
 def _load_afresh(filename: str) -> Result:
-    from beancount import loader  # here: the loader imports the plugins, which import this module
+    from beancount import (
+        loader,  # here: the loader imports the plugins, which import this module
+    )
 
     # _load is what load_file runs when Beancount's own cache misses; calling it directly
     # keeps Beancount from writing its cache file beside the book as well.
-    return loader._load([(filename, True)], None, None, None)  # noqa: SLF001
+    return loader._load([(filename, True)], None, None, None)
 
 
 @contextlib.contextmanager

@@ -234,9 +234,9 @@ def _stamp(filenames: Iterable[str]) -> tuple:
         try:
             stat = os.stat(filename)
         except OSError:
-            stamp.append((filename, None, None))
+            stamp.append((filename, None, None, None, None))
         else:
-            stamp.append((filename, stat.st_mtime_ns, stat.st_size))
+            stamp.append((filename, stat.st_mtime_ns, stat.st_size, stat.st_ctime_ns, stat.st_ino))
     return tuple(stamp)
 
 
