@@ -412,7 +412,17 @@ def _read_pickles(filename: str, count: int) -> list | None:
         return None
 
 
-def _write_pickles(filename: str, objects: list) -> None:
+def read_pickled(filename: str, count: int) -> list | None:
+    """The `count` objects pickled one after the other in a cache file; None if missing, corrupt or short."""
+    return _read_pickles(filename, count)
+
+
+def write_pickled(filename: str, objects: list, pickler: type[pickle.Pickler] = pickle.Pickler) -> None:
+    """Write a cache file whole or not at all (see `_write_pickles`); for caches other than a book's."""
+    _write_pickles(filename, objects, pickler)
+
+
+def _write_pickles(filename: str, objects: list, pickler: type[pickle.Pickler] = pickle.Pickler) -> None:
     """Write the objects one after the other into a temp file beside `filename`, then os.replace.
 
     A cache that cannot be written (read-only folder, full disk) is no error: the next
@@ -428,7 +438,7 @@ def _write_pickles(filename: str, objects: list) -> None:
         try:
             with os.fdopen(fd, "wb") as file, _collector_off():
                 for obj in objects:
-                    pickle.dump(obj, file, protocol=pickle.HIGHEST_PROTOCOL)
+                    pickler(file, protocol=pickle.HIGHEST_PROTOCOL).dump(obj)
             os.replace(temp, filename)
         except Exception:  # noqa: BLE001 - see the docstring
             with contextlib.suppress(OSError):

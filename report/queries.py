@@ -6,11 +6,20 @@ page gets the same text through the `plugins.query_files` plugin).
 
 from __future__ import annotations
 
+import dataclasses
 import functools
+import pickle
+import sys
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from books.loader import cached_result
+from books.loader import (
+    CACHE_FOLDER,
+    cache_mode,
+    cached_result,
+    read_pickled,
+    write_pickled,
+)
 from report.errors import ReportError
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -50,7 +59,7 @@ def _execute(entries: list, options: dict, filename: Path, text: str) -> list[di
 
     connection = beanquery.connect("beancount:", entries=entries, errors=[], options=options)
     try:
-        cursor = connection.execute(_parse(text))
+        cursor = connection.execute(_parse(text, filename))
     except beanquery.ParseError as exc:
         raise ReportError(f"{filename}: query does not parse: {_first_line(exc)}") from None
     except beanquery.CompilationError as exc:
@@ -62,11 +71,44 @@ def _execute(entries: list, options: dict, filename: Path, text: str) -> list[di
 
 
 @functools.lru_cache(maxsize=64)
-def _parse(text: str) -> beanquery.parser.ast.Node:
-    """The statement parsed once per text: beanquery's parser costs far more than running it."""
+def _parse(text: str, filename: Path | None = None) -> beanquery.parser.ast.Node:
+    """The statement parsed once per text: beanquery's parser costs far more than running it.
+
+    Kept across runs too, in `.cache/` beside the query file, keyed by the text and the
+    versions of Python and beanquery: a changed file is parsed anew, an unchanged one
+    never twice.
+    """
+    import beanquery
     import beanquery.parser
 
-    return beanquery.parser.parse(text)
+    if filename is None or cache_mode() == "off":
+        return beanquery.parser.parse(text)
+    key = (sys.version, beanquery.__version__, text)
+    cache = str(Path(filename).parent / CACHE_FOLDER / f"{Path(filename).name}.parsed.pickle")
+    stored = read_pickled(cache, 2)
+    if stored and stored[0] == key:
+        return stored[1]
+    statement = beanquery.parser.parse(text)
+    write_pickled(cache, [key, statement], _AstPickler)
+    return statement
+
+
+def _ast_node(name: str, values: dict[str, Any]) -> Any:
+    from beanquery.parser import ast
+
+    return getattr(ast, name)(**values)
+
+
+class _AstPickler(pickle.Pickler):
+    """Beanquery's AST classes are made at run time (module 'types'): pickled by name and fields, no parseinfo."""
+
+    def reducer_override(self, obj: Any) -> Any:
+        from beanquery.parser import ast
+
+        if isinstance(obj, ast.Node) and getattr(ast, type(obj).__name__, None) is type(obj):
+            fields = {f.name: getattr(obj, f.name) for f in dataclasses.fields(obj) if f.name != "parseinfo"}
+            return _ast_node, (type(obj).__name__, fields)
+        return NotImplemented
 
 
 def _first_line(exc: Exception) -> str:

@@ -310,3 +310,23 @@ def test_readers_never_see_a_half_written_cache_file_and_killed_writers_leave_no
     loader.clear_memo()
     expected = loader.load_book(actual(books))  # whatever the writers left is whole or absent
     assert expected[0]
+
+
+def test_query_results_and_parsed_queries_follow_a_query_edit(books):
+    """report.queries keeps rows per book version and query text, and the parsed query per text."""
+    from report.ledger import load_ledger
+    from report.queries import _parse, run_query
+
+    folder = books / "queries"
+    (folder / "proef.bql").write_text("SELECT 1 AS x\n", encoding="utf-8")
+    entries, options = load_ledger(budget(books))
+    assert run_query(entries, options, "proef", folder)[0]["x"] == 1
+    assert (folder / ".cache" / "proef.bql.parsed.pickle").is_file()
+    edit(folder / "proef.bql", "1 AS", "2 AS", keep_mtime=True)
+    assert run_query(entries, options, "proef", folder)[0]["x"] == 2
+    (folder / ".cache" / "proef.bql.parsed.pickle").write_bytes(b"garbage")  # a damaged parse cache
+    _parse.cache_clear()
+    loader.clear_memo()
+    entries, options = load_ledger(budget(books))
+    edit(folder / "proef.bql", "2 AS", "3 AS")
+    assert run_query(entries, options, "proef", folder)[0]["x"] == 3
