@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import importlib.util
+import os
 import pickle
 import sys
 from pathlib import Path
@@ -51,7 +53,19 @@ def run_query(entries: list, options: dict, name: str, query_dir: Path = QUERY_D
     """
     filename = query_path(name, query_dir)
     text = read_query(name, query_dir)
-    return cached_result(entries, f"bql:{text}", lambda: _execute(entries, options, filename, text))
+    return cached_result(entries, f"bql:{_beanquery_stamp()}:{text}", lambda: _execute(entries, options, filename, text))
+
+
+@functools.lru_cache(maxsize=1)
+def _beanquery_stamp() -> str:
+    """Which beanquery runs the queries (its package file's size and mtime), without importing it."""
+    spec = importlib.util.find_spec("beanquery")
+    origin = spec.origin if spec else None
+    try:
+        stat = os.stat(origin) if origin else None
+    except OSError:
+        stat = None
+    return f"{origin}:{stat.st_size}:{stat.st_mtime_ns}" if stat else "?"
 
 
 def _execute(entries: list, options: dict, filename: Path, text: str) -> list[dict]:
