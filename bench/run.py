@@ -288,7 +288,8 @@ def default_rounds(postings: int) -> int:
     return 1
 
 
-def run(sizes: list[int], rounds: int | None, out: Path, seed: int, log=print) -> dict:
+def run(sizes: list[int], rounds: int | None, out: Path, seed: int, log=print, on_size=None) -> dict:
+    """Measure every size; `on_size(report)` after each (the tables so far are never lost to a long run)."""
     out.mkdir(parents=True, exist_ok=True)
     report = {
         "date": datetime.date.today().isoformat(),
@@ -363,6 +364,8 @@ def run(sizes: list[int], rounds: int | None, out: Path, seed: int, log=print) -
             row["import"] = {"entries": entries, "files": len(files), "ledger": ledger, **result.to_json()}
         report["sizes"][label] = row
         log(format_row_summary(label, row))
+        if on_size is not None:
+            on_size(report)
     report["notes"][:0] = [f"not built: {gap}" for gap in missing()]
     return report
 
@@ -645,16 +648,22 @@ def main(argv: list[str] | None = None) -> int:
         print(message, file=sys.stderr, flush=True)
 
     started = time.perf_counter()
-    report = run(sizes, args.rounds, args.out, args.seed, log=log)
-    report["wall_seconds"] = round(time.perf_counter() - started, 1)
-    text = render(report)
-    (args.out / "results.json").write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
-    (args.out / "results.md").write_text(text, encoding="utf-8")
+
+    def write(report: dict, final: bool = False) -> str:
+        report["wall_seconds"] = round(time.perf_counter() - started, 1)
+        text = render(report)
+        (args.out / "results.json").write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
+        (args.out / "results.md").write_text(text, encoding="utf-8")
+        if args.readme:
+            if update_readme(text):
+                log("README.md: performance section updated" + ("" if final else " (the sizes so far)"))
+            else:
+                log(f"README.md has no {README_BEGIN} ... {README_END} block; not updated")
+        return text
+
+    args.out.mkdir(parents=True, exist_ok=True)
+    report = run(sizes, args.rounds, args.out, args.seed, log=log, on_size=write)
+    text = write(report, final=True)
     sys.stdout.write("\n" + text)
     log(f"\nwhole run: {report['wall_seconds']:.0f} s; tables in {args.out / 'results.md'}")
-    if args.readme:
-        if update_readme(text):
-            log("README.md: performance section updated")
-        else:
-            log(f"README.md has no {README_BEGIN} ... {README_END} block; not updated")
     return 0
