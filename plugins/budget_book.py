@@ -18,7 +18,6 @@ negative. Every problem is a located error (the `plugin` line), never an excepti
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -131,16 +130,10 @@ _LOADING: set[str] = set()
 
 
 def stamp(filenames: Iterable[str]) -> tuple:
-    """(file, modification time, size) of each file; None, None for a file that is gone."""
-    found: list[tuple[str, int | None, int | None]] = []
-    for filename in sorted(filenames):
-        try:
-            stat = os.stat(filename)
-        except OSError:
-            found.append((filename, None, None))
-        else:
-            found.append((filename, stat.st_mtime_ns, stat.st_size))
-    return tuple(found)
+    """(file, books.loader.file_stamp) of each file: the loader's notion of "changed"."""
+    from books.loader import file_stamp  # here: the loader imports beancount's, which imports the plugins
+
+    return tuple((filename, file_stamp(filename)) for filename in sorted(filenames))
 
 
 def load_budget_book(filename: str) -> BudgetBook:

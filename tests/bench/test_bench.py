@@ -143,32 +143,52 @@ def test_smallest_bench_run_prints_the_tables(tmp_path):
         cwd=REPO,
         capture_output=True,
         text=True,
-        timeout=300,
+        timeout=600,
     )
     assert result.returncode == 0, result.stderr[-3000:]
     out = result.stdout
-    assert "| size | cost | ours |" in out
-    for cost in ("plugins", "report", "hledger"):
-        assert re.search(rf"\| 1k \| {cost} \|", out), cost
+    assert "| size | cost | mode | ours |" in out
+    for cost in ("plugins", "report", "page"):
+        for mode in ("cold", "warm"):
+            assert re.search(rf"\| 1k \| {cost} \| {mode} \|", out), (cost, mode)
+    assert re.search(r"\| shipped \| make report \| warm \|", out)
+    assert "| python -c pass |" in out and "| python -c 'import beancount.loader' |" in out
     report = json.loads((tmp_path / "results.json").read_text())
     row = report["sizes"]["1k"]
-    assert row["check"]["plugins.ours"]["seconds"] > 0 and row["check"]["plugins.base"]["seconds"] > 0
-    assert row["report"]["report.base"]["seconds"] > 0
+    for name in ("plugins.cold", "plugins.warm", "plugins.base"):
+        assert row["check"][name]["seconds"] > 0, name
+    assert row["report"]["report.warm"]["seconds"] > 0 and row["report"]["report.cold"]["seconds"] > 0
+    for name in ("startup.pass", "startup.loader", "make_report.cold", "make_report.warm"):
+        assert report["startup"][name]["seconds"] > 0, name
     # every measurement that exists in the tree ran without failing
     failures = [
         f"{k}: {v['problem']}" for group in ("check", "report") for k, v in row[group].items() if v.get("problem")
     ]
-    for group in ("page", "import"):
-        if group in row:
-            parts = row[group].values() if group == "page" else [row[group]]
-            failures += [f"{group}: {p['problem']}" for p in parts if isinstance(p, dict) and p.get("problem")]
+    failures += [f"start-up {k}: {v['problem']}" for k, v in report["startup"].items() if v.get("problem")]
+    for mode in ("cold", "warm"):
+        for side in ("ours", "base"):
+            problem = row.get("page", {}).get(mode, {}).get(side, {}).get("problem")
+            if problem:
+                failures.append(f"page {mode} {side}: {problem}")
+    if row.get("import", {}).get("problem"):
+        failures.append(f"import: {row['import']['problem']}")
     assert failures == []
     assert (tmp_path / "results.md").read_text() in out
 
 
+def test_paired_ratio_is_taken_round_by_round():
+    from bench.run import paired_ratio
+
+    ours = {"seconds": 2.0, "samples": [1.0, 2.0, 6.0]}
+    base = {"seconds": 2.0, "samples": [2.0, 1.0, 3.0]}
+    assert paired_ratio(ours, base) == (2.0, 0.5, 2.0)  # not 2.0 / 2.0 of the medians
+    assert paired_ratio(ours, {"problem": "failed: x"}) is None
+
+
 def test_large_imports_are_consecutive_statements_split_between_days(book, tmp_path):
-    files = camt.write_statements(tmp_path / "s", 300, book.iban, start=book.last_date, opening=book.bank_balance,
-                                  per_file=40)
+    files = camt.write_statements(
+        tmp_path / "s", 300, book.iban, start=book.last_date, opening=book.bank_balance, per_file=40
+    )
     assert len(files) > 1
     balances, days, count = [], [], 0
     for filename in files:
