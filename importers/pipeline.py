@@ -14,7 +14,8 @@ book's lock (`books.write.book_lock`, held from the first read to the last write
    amount, date within `MATCH_DAYS` days, no import id) is left out too, and named —
    unless the statements' closing balances show that the hand entries are other
    payments (the statements continue the book with all their lines);
-4. a statement dated in a year the books hold no budget for is refused;
+4. a statement dated in a year the books hold no budget for is refused, and so is a new
+   entry dated in a period the book has closed (`make afsluiten`);
 5. the new entries are checked as they are against the loaded book (`importers.check`),
    and printed: what does not pass bean-check is never written;
 6. the output file is replaced whole (`books.write.replace_file`: temp file, fsync,
@@ -44,6 +45,7 @@ from importers.check import check_new_entries, final_errors
 from importers.errors import ImportFileError
 from importers.rules import load_rules
 from importers.sources import bank_files
+from plugins.closed_periods import read_closings
 
 DEFAULT_RULES = path.join(path.dirname(path.abspath(__file__)), "regels.txt")
 
@@ -208,6 +210,7 @@ def select(book: Book, extracted: list[tuple], target: str, output: str | None =
             new.extend(kept)
     if not any_year:
         check_budget_years(book, new, origins)
+    check_closed_periods(book, new, origins)
     return Plan(new, render(groups, target), origins, skipped, matched, balanced)
 
 
@@ -282,6 +285,27 @@ def check_budget_years(book: Book, entries: list, origins: dict[str, tuple[str, 
                 f"the statement has entries dated {entry.date.year} ({entry.date}), but the books hold no budget "
                 f"for {entry.date.year} (budget years of {path.relpath(book.filename)}: {held}); import it into "
                 f"the book of {entry.date.year}")
+
+
+def check_closed_periods(book: Book, entries: list, origins: dict[str, tuple[str, str]]) -> None:
+    """Refuse new entries dated in a period the book has closed (`make afsluiten`, plugins.closed_periods).
+
+    bean-check would report them at the closing record afterwards; the import refuses them before
+    anything is written. A correction goes in a later, open period.
+    """
+    closings, _ = read_closings(book.entries)
+    if not closings:
+        return
+    closed = closings[-1]
+    for entry in entries:
+        if entry.date <= closed.date:
+            filename, place = origins.get(str(entry.meta.get(IMPORT_ID)), (book.filename, ""))
+            record = f"{closed.meta.get('filename')}:{closed.meta.get('lineno')}"
+            raise ImportFileError(
+                filename, place,
+                f"the statement has an entry dated {entry.date}, in the period closed up to {closed.date} "
+                f"({record}, approved by {closed.approved_by}); a closed period takes no new entries: book a "
+                f"correction in an open period")
 
 
 class HandEntries:

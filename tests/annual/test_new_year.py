@@ -27,9 +27,10 @@ def make(*args: str, ledger: Path) -> subprocess.CompletedProcess:
 
 
 def fingerprint(folder: Path) -> dict[str, str]:
-    """sha256 of every file under folder (lock files left out)."""
+    """sha256 of every book file under folder (hidden files left out: lock files, the loader's .cache/)."""
     return {str(path.relative_to(folder)): hashlib.sha256(path.read_bytes()).hexdigest()
-            for path in sorted(folder.rglob("*")) if path.is_file() and not path.name.endswith(".lock")}
+            for path in sorted(folder.rglob("*"))
+            if path.is_file() and not any(part.startswith(".") for part in path.relative_to(folder).parts)}
 
 
 def reports_2022(ledger: Path, out: Path) -> dict[str, bytes]:

@@ -1,7 +1,7 @@
 """Where the import meets the book: import ids that hold when the bank repeats a
 reference, entries typed by hand that a statement also holds, the likely culprits when
-a statement does not continue the book, paths relative to the book, and statements of a
-year the books hold no budget for."""
+a statement does not continue the book, paths relative to the book, statements of a
+year the books hold no budget for, and statement lines in a closed period."""
 
 import datetime
 import re
@@ -141,3 +141,17 @@ def test_a_hand_entry_the_closing_balance_shows_to_be_another_payment_leaves_eve
     transactions, _ = imported(book)
     assert len(transactions) == 8
     assert bean_check(book).returncode == 0
+
+
+def test_a_statement_line_in_a_closed_period_is_refused_naming_the_closing(tmp_path):
+    book = make_book(tmp_path, SYNTHETIC_ACCOUNTS, OPENINGS)
+    with open(book, "a", encoding="utf-8") as file:  # a closing record as make afsluiten writes it
+        file.write('\n2022-03-15 custom "periode-afgesloten" "sha256:0000" "Kascommissie, verslag 2022-04-12"\n')
+    output = tmp_path / "te-controleren.beancount"
+    before = output.read_bytes()
+    result = extract(book, MARCH)
+    assert result.returncode == 1, result.stderr
+    assert re.match(r"error: .*abn-2022-03\.camt053\.xml:\S+: the statement has an entry dated 2022-03-\d\d, in the "
+                    r"period closed up to 2022-03-15 \(.*book\.beancount:\d+, approved by Kascommissie, verslag "
+                    r"2022-04-12\); a closed period takes no new entries", result.stderr), result.stderr
+    assert output.read_bytes() == before
