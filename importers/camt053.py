@@ -313,17 +313,37 @@ _WANTED = {"/".join(path.split("/")[:depth]) for path in _FIELDS for depth in ra
 _LEAVES = {"Bal", "NtryDtls/TxDtls"}        # kept, but walked on their own
 
 
+#: For each path walked into: a child's tag -> (its path, whether to walk into it), or
+#: None when the reader does not use it (filled as tags are met; tags are namespaced).
+_CHILDREN: dict[str, dict] = {}
+
+
+def _child_path(prefix: str, tag) -> tuple[str, bool] | None:
+    if not isinstance(tag, str):            # an entity reference left unexpanded
+        return None
+    path = prefix + tag[tag.find("}") + 1:]
+    if path not in _WANTED:
+        return None
+    return path, path not in _LEAVES
+
+
 def _walk(element, prefix: str, found: dict[str, list]) -> None:
+    children = _CHILDREN.get(prefix)
+    if children is None:
+        children = _CHILDREN[prefix] = {}
     for child in element:
         tag = child.tag
-        if not isinstance(tag, str):        # an entity reference left unexpanded
+        try:
+            known = children[tag]
+        except KeyError:
+            known = children[tag] = _child_path(prefix, tag)
+        if known is None:
             continue
-        path = prefix + tag[tag.find("}") + 1:]
-        if path not in _WANTED:
-            continue
-        if path in found:
-            found[path].append(child)
-        else:
+        path, deeper = known
+        nodes = found.get(path)
+        if nodes is None:
             found[path] = [child]
-        if len(child) and path not in _LEAVES:
+        else:
+            nodes.append(child)
+        if deeper and len(child):
             _walk(child, path + "/", found)
