@@ -46,8 +46,17 @@ class Rules:
     rules: list[Rule]
 
     def account_for(self, iban: str | None, name: str | None, text: str | None) -> str | None:
+        """The account of the first rule that matches (as `Rule.matches`, done inline: this
+        runs for every bank line)."""
+        wanted = ibans.normalise(iban) if iban else ""
         for rule in self.rules:
-            if rule.matches(iban, name, text):
+            kind = rule.kind
+            if kind == "iban":
+                if wanted and wanted == rule.pattern:
+                    return rule.account
+                continue
+            value = name if kind == "naam" else text
+            if value and rule.regex is not None and rule.regex.search(value) is not None:
                 return rule.account
         return None
 
