@@ -32,7 +32,7 @@ from __future__ import annotations
 import bisect
 import collections
 import heapq
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from os import path
 from typing import Any
@@ -51,7 +51,7 @@ from importers.errors import ImportFileError
 MAX_CULPRITS = 5
 
 
-Origins = dict[str, tuple[str, str]]
+Origins = Mapping[str, tuple[str, str]]
 
 
 def check_new_entries(book: Book, text: str, origins: Origins, new_entries: list) -> None:

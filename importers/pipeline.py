@@ -29,6 +29,7 @@ from __future__ import annotations
 import bisect
 import collections
 import contextlib
+from collections.abc import Mapping
 import dataclasses
 import datetime
 import functools
@@ -162,7 +163,7 @@ class Plan:
     entries: list                           # the new directives
     groups: list                            # (bank file, importer, its new directives)
     target: str                             # the file the text goes to
-    origins: dict[str, tuple[str, str]]     # import id -> (bank file, place)
+    origins: Mapping[str, tuple[str, str]]  # import id -> (bank file, place)
     skipped: int
     matched: list[Match]
     balanced: bool = True                   # every file read carries closing balances
@@ -201,11 +202,12 @@ def select(book: Book, extracted: list[tuple], target: str, output: str | None =
     new: list = []
     skipped = 0
     matched: list[Match] = []
-    origins: dict[str, tuple[str, str]] = {}
+    # The importers' own maps of import id -> (file, place), looked through, not copied.
+    origins: Mapping[str, tuple[str, str]] = collections.ChainMap(
+        *{id(importer): importer.origins for _, importer, _ in extracted}.values())
     groups = []
     balanced = True
     for filename, importer, entries in sorted(extracted, key=_file_order):
-        origins.update(importer.origins)
         balanced = balanced and any(isinstance(entry, data.Balance) for entry in entries)
         kept = []
         for entry in entries:
@@ -286,7 +288,7 @@ def _kind(filename: str) -> str:
     return ""
 
 
-def check_budget_years(book: Book, entries: list, origins: dict[str, tuple[str, str]]) -> None:
+def check_budget_years(book: Book, entries: list, origins: Mapping[str, tuple[str, str]]) -> None:
     """Refuse entries dated in a year the books hold no budget for (a 2023 statement in the 2022 book)."""
     years = book.budget_years
     if years is None:
@@ -380,25 +382,31 @@ def format_entry(entry) -> str:
     """Beancount's `printer.format_entry`, done directly for what an import makes (a
     transaction of two postings, the first with an amount, metadata of strings and
     booleans) — ten times faster, the same text (a test holds them equal)."""
-    if not isinstance(entry, data.Transaction) or entry.tags or entry.links or len(entry.postings) != 2:
+    if type(entry) is not data.Transaction or entry.tags or entry.links or len(entry.postings) != 2:
         return printer.format_entry(entry)
     first, second = entry.postings
     units = first.units
-    if (second.units is not None or units is None or units.number is None or units.number.as_tuple().exponent != -2
-            or any(p.cost is not None or p.price is not None or p.flag or p.meta for p in entry.postings)):
+    if (second.units is not None or units is None or units.number is None
+            or first.cost is not None or first.price is not None or first.flag or first.meta
+            or second.cost is not None or second.price is not None or second.flag or second.meta):
+        return printer.format_entry(entry)
+    number = str(units.number)
+    if len(number) < 4 or number[-3] != "." or "E" in number:      # not two decimals (exponent -2)
         return printer.format_entry(entry)
     lines = [f"{entry.date} {entry.flag} {_strings(entry)}\n"]
     for key, value in entry.meta.items():
         if key in ("filename", "lineno") or key.startswith("__"):
             continue
-        if isinstance(value, str):
-            lines.append(f'  {key}: "{_escape(value)}"\n')
+        if type(value) is str:
+            if '"' in value or "\\" in value:
+                value = _escape(value)
+            lines.append(f'  {key}: "{value}"\n')
         elif isinstance(value, bool):
             lines.append(f"  {key}: {'TRUE' if value else 'FALSE'}\n")
         else:
             return printer.format_entry(entry)
     width = max(len(first.account), len(second.account))
-    lines.append(f"  {first.account:{width}}  {units.number} {units.currency}\n  {second.account}\n")
+    lines.append(f"  {first.account:{width}}  {number} {units.currency}\n  {second.account}\n")
     return "".join(lines)
 
 
