@@ -101,24 +101,27 @@ class _Reader:
         entries: list[Entry] = []
         own = ""
         number = 0                              # of the entry within its statement
+        stmt_tag = ntry_tag = ""
         try:
             for event, element in events:
                 if event == "start":
                     if element.getparent() is None:
                         self.root(element)
-                    elif element.tag == self.tag("Stmt") and stmt is None:
+                        stmt_tag, ntry_tag = self.tag("Stmt"), self.tag("Ntry")
+                    elif stmt is None and element.tag == stmt_tag:
                         stmt, entries, own, number = element, [], "", 0
                     continue
                 if stmt is None:
                     continue
-                place = f"Stmt[{len(statements) + 1}]"
-                if element.getparent() is stmt and element.tag == self.tag("Ntry"):
+                if element.tag == ntry_tag and element.getparent() is stmt:
+                    place = f"Stmt[{len(statements) + 1}]"
                     if not own:
                         own = ibans.normalise(self.account(_Fields(stmt), place))
                     number += 1
                     entries.extend(self.entry(_Fields(element), f"{place}/Ntry[{number}]", own))
                     stmt.remove(element)            # the entry is read: drop it
                 elif element is stmt:
+                    place = f"Stmt[{len(statements) + 1}]"
                     statements.append(self.statement(_Fields(stmt), place, entries))
                     stmt.getparent().remove(stmt)
                     stmt = None
@@ -168,8 +171,10 @@ class _Reader:
             number = Decimal(value)
         except InvalidOperation:
             raise self.error(where, f"malformed amount {value!r}") from None
-        exponent = number.as_tuple().exponent
-        return number.quantize(_CENT) if isinstance(exponent, int) and exponent > -2 else number, currency
+        dot = value.find(".")
+        if dot < 0 or len(value) - dot < 3:     # fewer than two decimals: cents added
+            number = number.quantize(_CENT)
+        return number, currency
 
     def sign(self, fields: _Fields, place: str, default: str | None = None) -> int:
         indicator = fields.text("CdtDbtInd") or default
