@@ -90,6 +90,8 @@ class _Reader:
     def __init__(self, filename: str):
         self.filename = filename
         self.ns: dict[str, str] = {}
+        # One copy of each counterparty name, IBAN and text (they repeat from entry to entry).
+        self.strings: dict[str, str] = {}
 
     def read(self, file) -> list[Statement]:
         """The statements of an open camt.053 file, read as a stream of elements."""
@@ -285,10 +287,12 @@ class _Reader:
         if instructed is not None and instructed.get("Ccy") and instructed.get("Ccy") != currency:
             value, ccy = self.amount(detail, "AmtDtls/InstdAmt/Amt", "TxDtls")
             original = f"{value} {ccy}"
+        counterparty = ibans.normalise(iban) if iban else None
+        strings = self.strings
         return dict(
-            text=text,
-            counterparty_iban=ibans.normalise(iban) if iban else None,
-            counterparty_name=name,
+            text=strings.setdefault(text, text),
+            counterparty_iban=strings.setdefault(counterparty, counterparty) if counterparty else None,
+            counterparty_name=strings.setdefault(name, name) if name else None,
             end_to_end=end_to_end,
             structured_ref=detail.text("RmtInf/Strd/CdtrRefInf/Ref"),
             original=original,
