@@ -8,7 +8,8 @@ Beancount's pickle cache off (BEANCOUNT_DISABLE_LOAD_CACHE): the book is loaded 
 its text. Two commands, measured one after the other in each round (median of the
 rounds; CPU seconds and peak resident memory of the child, from wait4):
 
-  book    loading the book alone (`books.loader.load_book`): the floor of any import
+  book    loading the book alone (`books.loader.load_book`, without cyclic GC passes, as
+          the import loads it): the floor of any import
   import  `python -m importers extract -e BOOK --any-year STATEMENTS` (printed; the
           book is not changed), the statements continuing the book from the day after
           its last entry (bench/camt.py: consecutive files of at most 8,000 entries)
@@ -35,7 +36,8 @@ from bench import camt as camt_files
 from bench.generate import BUILD, REPO, Book, ensure_book, parse_size, size_label
 
 PYTHON = sys.executable
-LOAD_BOOK = "import sys\nfrom books.loader import load_book\nload_book(sys.argv[1])\n"
+# Loaded as the import loads it: without cyclic GC passes (importers.pipeline.import_files).
+LOAD_BOOK = "import gc, sys\ngc.disable()\nfrom books.loader import load_book\nload_book(sys.argv[1])\n"
 
 
 def _child(argv: list[str]) -> tuple[float, float, int, str]:

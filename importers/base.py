@@ -48,6 +48,7 @@ from importers.rules import Rules
 from importers.statement import Statement
 
 SUSPENSE = "Passiva:NogTeRubriceren"
+_LINE = re.compile(r"line (\d+)")
 ONE_DAY = datetime.timedelta(days=1)
 
 
@@ -189,8 +190,9 @@ class BankImporter(beangulp.Importer):
         return f"{own.iban}:{digest}/{index}"
 
     def _transaction(self, filepath: str, own: OwnAccount, entry, import_id: str) -> data.Transaction:
-        match = re.match(r"line (\d+)", entry.place)
-        meta = data.new_metadata(filepath, int(match.group(1)) if match else 0, {IMPORT_ID: import_id})
+        place = entry.place
+        match = _LINE.match(place) if place.startswith("line ") else None
+        meta = {"filename": filepath, "lineno": int(match.group(1)) if match else 0, IMPORT_ID: import_id}
         if entry.counterparty_iban:
             meta["tegenrekening"] = entry.counterparty_iban
         if entry.counterparty_name:

@@ -101,6 +101,8 @@ class _Reader:
     def __init__(self, filename: str):
         self.filename = filename
         self.ns: dict[str, str] = {}
+        # One copy of each counterparty name, IBAN and text (they repeat from entry to entry).
+        self.strings: dict[str, str] = {}
 
     def read(self, file) -> list[Statement]:
         """The statements of an open camt.053 file, read as a stream of elements."""
@@ -112,24 +114,27 @@ class _Reader:
         entries: list[Entry] = []
         own = ""
         number = 0                              # of the entry within its statement
+        stmt_tag = ntry_tag = ""
         try:
             for event, element in events:
                 if event == "start":
                     if element.getparent() is None:
                         self.root(element)
-                    elif element.tag == self.tag("Stmt") and stmt is None:
+                        stmt_tag, ntry_tag = self.tag("Stmt"), self.tag("Ntry")
+                    elif stmt is None and element.tag == stmt_tag:
                         stmt, entries, own, number = element, [], "", 0
                     continue
                 if stmt is None:
                     continue
-                place = f"Stmt[{len(statements) + 1}]"
-                if element.getparent() is stmt and element.tag == self.tag("Ntry"):
+                if element.tag == ntry_tag and element.getparent() is stmt:
+                    place = f"Stmt[{len(statements) + 1}]"
                     if not own:
                         own = ibans.normalise(self.account(_Fields(stmt), place))
                     number += 1
                     entries.extend(self.entry(_Fields(element), f"{place}/Ntry[{number}]", own))
                     stmt.remove(element)            # the entry is read: drop it
                 elif element is stmt:
+                    place = f"Stmt[{len(statements) + 1}]"
                     statements.append(self.statement(_Fields(stmt), place, entries))
                     stmt.getparent().remove(stmt)
                     stmt = None
@@ -179,10 +184,12 @@ class _Reader:
             number = Decimal(value)
         except InvalidOperation:
             raise self.error(where, f"malformed amount {value!r}") from None
-        exponent = number.as_tuple().exponent
-        if not isinstance(exponent, int):  # NaN or Infinity
+        if not isinstance(number.as_tuple().exponent, int):  # NaN or Infinity
             raise self.error(where, f"malformed amount {value!r}")
-        return number.quantize(_CENT) if exponent > -2 else number, currency
+        dot = value.find(".")
+        if dot < 0 or len(value) - dot < 3:     # fewer than two decimals: cents added
+            number = number.quantize(_CENT)
+        return number, currency
 
     def sign(self, fields: _Fields, place: str, default: str | None = None) -> int:
         indicator = fields.text("CdtDbtInd") or default
@@ -294,10 +301,12 @@ class _Reader:
         if instructed is not None and instructed.get("Ccy") and instructed.get("Ccy") != currency:
             value, ccy = self.amount(detail, "AmtDtls/InstdAmt/Amt", "TxDtls")
             original = f"{value} {ccy}"
+        counterparty = ibans.normalise(iban) if iban else None
+        strings = self.strings
         return dict(
-            text=text,
-            counterparty_iban=ibans.normalise(iban) if iban else None,
-            counterparty_name=name,
+            text=strings.setdefault(text, text),
+            counterparty_iban=strings.setdefault(counterparty, counterparty) if counterparty else None,
+            counterparty_name=strings.setdefault(name, name) if name else None,
             end_to_end=end_to_end,
             structured_ref=detail.text("RmtInf/Strd/CdtrRefInf/Ref"),
             original=original,
@@ -327,17 +336,37 @@ _WANTED = {"/".join(path.split("/")[:depth]) for path in _FIELDS for depth in ra
 _LEAVES = {"Bal", "NtryDtls/TxDtls"}        # kept, but walked on their own
 
 
+#: For each path walked into: a child's tag -> (its path, whether to walk into it), or
+#: None when the reader does not use it (filled as tags are met; tags are namespaced).
+_CHILDREN: dict[str, dict] = {}
+
+
+def _child_path(prefix: str, tag) -> tuple[str, bool] | None:
+    if not isinstance(tag, str):            # an entity reference left unexpanded
+        return None
+    path = prefix + tag[tag.find("}") + 1:]
+    if path not in _WANTED:
+        return None
+    return path, path not in _LEAVES
+
+
 def _walk(element, prefix: str, found: dict[str, list]) -> None:
+    children = _CHILDREN.get(prefix)
+    if children is None:
+        children = _CHILDREN[prefix] = {}
     for child in element:
         tag = child.tag
-        if not isinstance(tag, str):        # an entity reference left unexpanded
+        try:
+            known = children[tag]
+        except KeyError:
+            known = children[tag] = _child_path(prefix, tag)
+        if known is None:
             continue
-        path = prefix + tag[tag.find("}") + 1:]
-        if path not in _WANTED:
-            continue
-        if path in found:
-            found[path].append(child)
-        else:
+        path, deeper = known
+        nodes = found.get(path)
+        if nodes is None:
             found[path] = [child]
-        if len(child) and path not in _LEAVES:
+        else:
+            nodes.append(child)
+        if deeper and len(child):
             _walk(child, path + "/", found)

@@ -32,7 +32,7 @@ from __future__ import annotations
 import bisect
 import collections
 import heapq
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from os import path
 from typing import Any
@@ -51,7 +51,7 @@ from importers.errors import ImportFileError
 MAX_CULPRITS = 5
 
 
-Origins = dict[str, tuple[str, str]]
+Origins = Mapping[str, tuple[str, str]]
 
 
 def check_new_entries(book: Book, text: str, origins: Origins, new_entries: list) -> None:
@@ -225,7 +225,8 @@ def _balance_errors(book: Book, entries: list, touched: set[str], new_balances: 
                                                               range(1, len(parts) + 1)) if name in asserted)
         return found
 
-    moves: dict[str, list[tuple]] = collections.defaultdict(list)
+    # Per asserted account and currency: the day's total of the postings below it.
+    days: dict[tuple[str, str], dict] = collections.defaultdict(lambda: collections.defaultdict(Decimal))
     transaction = data.Transaction
     for entry in book.entries:
         if type(entry) is transaction:
@@ -233,7 +234,7 @@ def _balance_errors(book: Book, entries: list, touched: set[str], new_balances: 
                 for account in targets(posting.account):
                     units = posting.units
                     assert units is not None            # the loaded book is booked
-                    moves[account].append((entry.date, units.currency, units.number))
+                    days[(account, units.currency)][entry.date] += units.number
     for entry in entries:
         if type(entry) is transaction:
             *given, last = entry.postings
@@ -244,19 +245,19 @@ def _balance_errors(book: Book, entries: list, touched: set[str], new_balances: 
                 number: Any = posting.units.number                 # type: ignore[union-attr]
                 rest -= number
                 for account in targets(posting.account):
-                    moves[account].append((entry.date, currency, number))
+                    days[(account, currency)][entry.date] += number
             for account in targets(last.account):
-                moves[account].append((entry.date, currency, rest))
+                days[(account, currency)][entry.date] += rest
+    # The running balance after each day, for a bisect by date.
     running: dict[tuple[str, str], tuple[list, list]] = {}
-    for account, items in moves.items():
-        items.sort(key=lambda item: item[0])
-        by_currency: dict[str, tuple[list, list]] = {}
-        for date, currency, number in items:
-            dates, totals = by_currency.setdefault(currency, ([], []))
-            dates.append(date)
-            totals.append(totals[-1] + number if totals else number)
-        for currency, pair in by_currency.items():
-            running[(account, currency)] = pair
+    for key, totals_by_day in days.items():
+        dates = sorted(totals_by_day)
+        totals: list = []
+        total = ZERO
+        for date in dates:
+            total += totals_by_day[date]
+            totals.append(total)
+        running[key] = (dates, totals)
     errors = []
     opens = book.open_close
     options = book.options

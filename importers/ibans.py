@@ -12,9 +12,16 @@ import re
 _IBAN = re.compile(r"^[A-Z]{2}[0-9]{2}[A-Z0-9]{11,30}$")
 
 
+_SPACE = re.compile(r"\s+")
+
+
 def normalise(text: str | None) -> str:
     """The IBAN without spaces, upper case ('' for None)."""
-    return re.sub(r"\s+", "", text or "").upper()
+    if not text:
+        return ""
+    if text.isalnum():                      # the usual case: nothing to take out
+        return text.upper()
+    return _SPACE.sub("", text).upper()
 
 
 def is_iban(text: str | None) -> bool:

@@ -30,8 +30,11 @@ from __future__ import annotations
 import bisect
 import collections
 import contextlib
+from collections.abc import Mapping
 import dataclasses
 import datetime
+import functools
+import gc
 from os import path
 
 import beangulp
@@ -41,7 +44,7 @@ from beancount.parser import parser, printer
 from books.write import DEFAULT_TIMEOUT, BookLocked, book_lock, remove_stale_temp_files, replace_file
 from importers.base import SUSPENSE, duplicate_keys
 from importers.book import IMPORT_ID, Book, load_book
-from importers.check import check_new_entries, final_errors
+from importers.check import check_new_entries, entry_errors, reload_errors
 from importers.errors import ImportFileError
 from importers.rules import load_rules
 from importers.sources import bank_files
@@ -115,12 +118,20 @@ def import_files(book: str, files: list[str], output: str | None, rules: str = D
         raise ImportFileError(book, None, "the actual book was not found")
     writing = write and output is not None
     lock = book_lock(book, lock_timeout) if writing else contextlib.nullcontext()
+    collecting = gc.isenabled()
+    # No cyclic garbage collection while the book and the new entries are built: they
+    # make no cycles, and the collector's passes over several hundred thousand live
+    # objects cost a quarter of an import. It runs again (as before) once done.
+    gc.disable()
     try:
         with lock:
             return _import_locked(book, files, output if writing else None, rules, output, any_year)
     except BookLocked as exc:
         raise ImportFileError(book, None, f"another import or edit holds the book's lock (waited "
                                           f"{lock_timeout:g} s); nothing was written, try again later") from exc
+    finally:
+        if collecting:
+            gc.enable()
 
 
 def _import_locked(book_file: str, files: list[str], output: str | None, rules_file: str,
@@ -129,14 +140,16 @@ def _import_locked(book_file: str, files: list[str], output: str | None, rules_f
     extracted = read_files(book, files, rules_file)
     target = text_target or book.filename
     plan = select(book, extracted, target, output, any_year)
+    checked = False
     if plan.matched and plan.balanced:
         # Statement lines matched entries typed by hand. Where every statement carries its
         # closing balance, that balance decides: if the statements continue the book with
         # all their lines, the hand entries were other payments, and nothing is left out.
         plain = select(book, extracted, target, output, any_year, match_hand=False)
-        if not final_errors(book, plain.text, plain.entries):
-            plan = plain
-    if plan.entries:
+        errors = entry_errors(book, plain.entries)
+        if not (reload_errors(book, plain.text) if errors is None else errors):
+            plan, checked = plain, True
+    if plan.entries and not checked:
         check_new_entries(book, plan.text, plan.origins, plan.entries)
     result = ImportResult(files, plan.entries, plan.text, None, plan.skipped, plan.matched)
     if output and plan.entries:
@@ -150,11 +163,17 @@ class Plan:
     """What an import would add to a book, before the final check."""
 
     entries: list                           # the new directives
-    text: str                               # printed, as they would be written
-    origins: dict[str, tuple[str, str]]     # import id -> (bank file, place)
+    groups: list                            # (bank file, importer, its new directives)
+    target: str                             # the file the text goes to
+    origins: Mapping[str, tuple[str, str]]  # import id -> (bank file, place)
     skipped: int
     matched: list[Match]
     balanced: bool = True                   # every file read carries closing balances
+
+    @functools.cached_property
+    def text(self) -> str:
+        """The new directives printed, as they would be written (printed once, when needed)."""
+        return render(self.groups, self.target)
 
 
 def plan_import(book: Book, files: list[str], rules_file: str, target: str, output: str | None = None,
@@ -185,11 +204,12 @@ def select(book: Book, extracted: list[tuple], target: str, output: str | None =
     new: list = []
     skipped = 0
     matched: list[Match] = []
-    origins: dict[str, tuple[str, str]] = {}
+    # The importers' own maps of import id -> (file, place), looked through, not copied.
+    origins: Mapping[str, tuple[str, str]] = collections.ChainMap(
+        *{id(importer): importer.origins for _, importer, _ in extracted}.values())
     groups = []
     balanced = True
     for filename, importer, entries in sorted(extracted, key=_file_order):
-        origins.update(importer.origins)
         balanced = balanced and any(isinstance(entry, data.Balance) for entry in entries)
         kept = []
         for entry in entries:
@@ -211,7 +231,7 @@ def select(book: Book, extracted: list[tuple], target: str, output: str | None =
     if not any_year:
         check_budget_years(book, new, origins)
     check_closed_periods(book, new, origins)
-    return Plan(new, render(groups, target), origins, skipped, matched, balanced)
+    return Plan(new, groups, target, origins, skipped, matched, balanced)
 
 
 def make_importers(book: Book, rules) -> list:
@@ -271,7 +291,7 @@ def _kind(filename: str) -> str:
     return ""
 
 
-def check_budget_years(book: Book, entries: list, origins: dict[str, tuple[str, str]]) -> None:
+def check_budget_years(book: Book, entries: list, origins: Mapping[str, tuple[str, str]]) -> None:
     """Refuse entries dated in a year the books hold no budget for (a 2023 statement in the 2022 book)."""
     years = book.budget_years
     if years is None:
@@ -386,25 +406,31 @@ def format_entry(entry) -> str:
     """Beancount's `printer.format_entry`, done directly for what an import makes (a
     transaction of two postings, the first with an amount, metadata of strings and
     booleans) — ten times faster, the same text (a test holds them equal)."""
-    if not isinstance(entry, data.Transaction) or entry.tags or entry.links or len(entry.postings) != 2:
+    if type(entry) is not data.Transaction or entry.tags or entry.links or len(entry.postings) != 2:
         return printer.format_entry(entry)
     first, second = entry.postings
     units = first.units
-    if (second.units is not None or units is None or units.number is None or units.number.as_tuple().exponent != -2
-            or any(p.cost is not None or p.price is not None or p.flag or p.meta for p in entry.postings)):
+    if (second.units is not None or units is None or units.number is None
+            or first.cost is not None or first.price is not None or first.flag or first.meta
+            or second.cost is not None or second.price is not None or second.flag or second.meta):
+        return printer.format_entry(entry)
+    number = str(units.number)
+    if len(number) < 4 or number[-3] != "." or "E" in number:      # not two decimals (exponent -2)
         return printer.format_entry(entry)
     lines = [f"{entry.date} {entry.flag} {_strings(entry)}\n"]
     for key, value in entry.meta.items():
         if key in ("filename", "lineno") or key.startswith("__"):
             continue
-        if isinstance(value, str):
-            lines.append(f'  {key}: "{_escape(value)}"\n')
+        if type(value) is str:
+            if '"' in value or "\\" in value:
+                value = _escape(value)
+            lines.append(f'  {key}: "{value}"\n')
         elif isinstance(value, bool):
             lines.append(f"  {key}: {'TRUE' if value else 'FALSE'}\n")
         else:
             return printer.format_entry(entry)
     width = max(len(first.account), len(second.account))
-    lines.append(f"  {first.account:{width}}  {units.number} {units.currency}\n  {second.account}\n")
+    lines.append(f"  {first.account:{width}}  {number} {units.currency}\n  {second.account}\n")
     return "".join(lines)
 
 

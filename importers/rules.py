@@ -46,8 +46,18 @@ class Rules:
     rules: list[Rule]
 
     def account_for(self, iban: str | None, name: str | None, text: str | None) -> str | None:
-        rule = self.first_match(iban, name, text)
-        return rule.account if rule else None
+        """The account of the first rule that matches (as `Rule.matches`, done inline: this
+        runs for every bank line)."""
+        wanted = ibans.normalise(iban) if iban else ""
+        for rule in self.rules:
+            kind = rule.kind
+            if kind == "iban":
+                if wanted and wanted == rule.pattern:
+                    return rule.account
+                continue
+            value = name if kind == "naam" else text
+            if value and rule.regex is not None and rule.regex.search(value) is not None:
+                return rule.account
 
     def first_match(self, iban: str | None, name: str | None, text: str | None) -> Rule | None:
         """The rule that decides a bank line: the first one that matches."""

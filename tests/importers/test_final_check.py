@@ -136,5 +136,8 @@ def test_the_fast_printer_prints_what_beancounts_printer_prints(tmp_path):
                            [data.Posting("Activa:Bank:Ing", Amount(Decimal("-1.50"), "EUR"), None, None, None, None),
                             data.Posting("Passiva:NogTeRubriceren", None, None, None, None, None)])
     assert len(entries) > 40
-    for entry in entries + [odd, odd._replace(payee=None, narration="alleen tekst")]:
+    numbers = [odd._replace(postings=[odd.postings[0]._replace(units=Amount(Decimal(number), "EUR")),
+                                      odd.postings[1]])
+               for number in ("0.00", "-0.05", "1.5", "100", "1E+2", "12.345", "1234567.89")]
+    for entry in entries + [odd, odd._replace(payee=None, narration="alleen tekst")] + numbers:
         assert format_entry(entry) == printer.format_entry(entry)
