@@ -307,7 +307,7 @@ def check_budget_years(book: Book, entries: list, origins: Mapping[str, tuple[st
                 f"the book of {entry.date.year}")
 
 
-def check_closed_periods(book: Book, entries: list, origins: dict[str, tuple[str, str]]) -> None:
+def check_closed_periods(book: Book, entries: list, origins: Mapping[str, tuple[str, str]]) -> None:
     """Refuse new entries dated in a period the book has closed (`make afsluiten`, plugins.closed_periods).
 
     bean-check would report them at the closing record afterwards; the import refuses them before
@@ -482,7 +482,7 @@ def _ids_in(filename: str) -> set:
     return seen
 
 
-def _place(origins: dict, entry) -> str:
+def _place(origins: Mapping, entry) -> str:
     filename, place = origins.get(entry.meta.get(IMPORT_ID), (entry.meta.get("filename", "?"), ""))
     filename = path.relpath(filename)
     return f"{filename}:{place}" if place else filename

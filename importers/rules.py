@@ -58,6 +58,7 @@ class Rules:
             value = name if kind == "naam" else text
             if value and rule.regex is not None and rule.regex.search(value) is not None:
                 return rule.account
+        return None
 
     def first_match(self, iban: str | None, name: str | None, text: str | None) -> Rule | None:
         """The rule that decides a bank line: the first one that matches."""
