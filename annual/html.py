@@ -3,7 +3,7 @@
 `fragment` lays out an annual.model.Jaarrekening (no figure is computed here);
 `document` wraps it in a standalone page with a print stylesheet (A4), which
 annual.pdf prints with Chromium. The Fava page "Jaarrekening" shows the same fragment,
-so the file, the PDF and the page cannot differ. Dutch number format: 102.906 and (36.840).
+so the file, the PDF and the page cannot differ. Dutch number format: 1.234 and (5.678).
 """
 
 from __future__ import annotations
