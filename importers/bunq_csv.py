@@ -24,15 +24,11 @@ class BunqCsvImporter(BankImporter):
 
     format_name = "bunq CSV file"
 
-    def _delimiter(self, filepath: str) -> str | None:
-        found = csvbank.find_header(filepath, lambda names: names == HEADER)
-        return found[1] if found else None
-
     def sniff(self, filepath: str) -> bool:
-        return self._delimiter(filepath) is not None
+        return csvbank.header_delimiter(filepath, HEADER) is not None
 
     def parse(self, filepath: str) -> list[Statement]:
-        delimiter = self._delimiter(filepath)
+        delimiter = csvbank.header_delimiter(filepath, HEADER)
         amount_of = csvbank.point_amount if delimiter == "," else csvbank.amount
         statements: dict[str, Statement] = {}
         text = decode(filepath, read_bytes(filepath), "utf-8")

@@ -72,6 +72,12 @@ def find_header(filepath: str, accept, encodings: tuple[str, ...] = ("utf-8",)) 
     return None
 
 
+def header_delimiter(filepath: str, header: list[str]) -> str | None:
+    """The delimiter of a UTF-8 file whose first line is exactly `header`; None for any other file."""
+    found = find_header(filepath, lambda names: names == header)
+    return found[1] if found else None
+
+
 def read_rows(filepath: str, raw: bytes, encoding: str, delimiter: str):
     """Yield (line number, row) for the data rows; the header row is skipped."""
     text = decode(filepath, raw, encoding)

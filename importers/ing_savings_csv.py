@@ -44,15 +44,11 @@ class IngSavingsCsvImporter(BankImporter):
 
     format_name = "ING savings CSV file"
 
-    def _delimiter(self, filepath: str) -> str | None:
-        found = csvbank.find_header(filepath, lambda names: names == HEADER)
-        return found[1] if found else None
-
     def sniff(self, filepath: str) -> bool:
-        return self._delimiter(filepath) is not None
+        return csvbank.header_delimiter(filepath, HEADER) is not None
 
     def parse(self, filepath: str) -> list[Statement]:
-        delimiter = self._delimiter(filepath)
+        delimiter = csvbank.header_delimiter(filepath, HEADER)
         statements: dict[str, Statement] = {}
         for lineno, row in csvbank.read_rows(filepath, read_bytes(filepath), "utf-8", delimiter or ";"):
             place = f"line {lineno}"
