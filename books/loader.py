@@ -41,7 +41,6 @@ the same book version and key give the stored value without computing it.
 from __future__ import annotations
 
 import contextlib
-import gc
 import hashlib
 import os
 import pickle
@@ -53,6 +52,8 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from os import path
 from typing import Any, TypeVar
+
+from books.collector import collector_off
 
 CACHE_FOLDER = ".cache"
 CACHE_FORMAT = 1  # raise when the layout of a cache file changes
@@ -87,7 +88,7 @@ def load_book(filename: str) -> Result:
             _note(book.deps)
             return book.result
     _MEMO.pop(filename, None)
-    with _collector_off(), _recording() as recorder:
+    with collector_off(), _recording() as recorder:
         started = time.time()
         result = _load_afresh(filename)
     book = _Book(_header(filename, _plugin_files(result[2])), recorder.deps(result[2], filename), result)
@@ -162,24 +163,6 @@ def _load_afresh(filename: str) -> Result:
     # _load is what load_file runs when Beancount's own cache misses; calling it directly
     # keeps Beancount from writing its cache file beside the book as well.
     return loader._load([(filename, True)], None, None, None)
-
-
-@contextlib.contextmanager
-def _collector_off() -> Iterator[None]:
-    """Python's cyclic garbage collector off for the body, restored as it was (also on error).
-
-    The objects made meanwhile are then frozen (gc.freeze): a book is acyclic data, freed
-    by reference counting when dropped, and the collector's next pass would otherwise
-    walk every one of them once more (0.1 s for a 10k-posting book).
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.freeze()
-            gc.enable()
 
 
 # ---------------------------------------------------------------- what a load reads
@@ -383,7 +366,7 @@ def _read_cache(filename: str) -> _Book | None:
     """The cached book when its header and every stamp still hold; None otherwise."""
     cache = cache_path(filename)
     try:
-        with _quiet(), open(cache, "rb") as file, _collector_off():
+        with _quiet(), open(cache, "rb") as file, collector_off():
             header = pickle.load(file)
             if not (isinstance(header, tuple) and len(header) == 4 and header[2] == filename):
                 return None
@@ -407,7 +390,7 @@ def _write_cache(filename: str, book: _Book) -> None:
 
 def _read_pickles(filename: str, count: int) -> list | None:
     try:
-        with _quiet(), open(filename, "rb") as file, _collector_off():
+        with _quiet(), open(filename, "rb") as file, collector_off():
             return [pickle.load(file) for _ in range(count)]
     except Exception:  # noqa: BLE001 - missing, corrupt or foreign: none
         return None
@@ -437,7 +420,7 @@ def _write_pickles(filename: str, objects: list, pickler: type[pickle.Pickler] =
         except OSError:
             return
         try:
-            with os.fdopen(fd, "wb") as file, _collector_off():
+            with os.fdopen(fd, "wb") as file, collector_off():
                 for obj in objects:
                     pickler(file, protocol=pickle.HIGHEST_PROTOCOL).dump(obj)
             os.replace(temp, filename)

@@ -41,6 +41,7 @@ from fava_begroting.view import (
     variance_rows,
     variance_series,
 )
+from books.collector import release_frozen
 from plugins.budget_book import BudgetBook, budget_book_of, budget_setting, load_budget_book
 from plugins.budget_model import Policy
 from plugins.errors import first_and_more
@@ -65,6 +66,11 @@ class Begroting(FavaExtensionBase):
         self._page: tuple[Sequence, tuple, Page] | None = None
         self._own: tuple[Sequence, BudgetBook] | None = None  # this book as its own budget
         self._funds: tuple[Sequence, FundsSection] | None = None
+
+    def after_load_file(self) -> None:
+        """A (re)load is done: the objects the book's plugins froze go back to Python's collector,
+        so that what a later reload drops can be collected (books.collector)."""
+        release_frozen()
 
     # The configuration is read again from the book on every page (budget_setting), so an
     # edited guard or fava-extension line counts after Fava's reload, like every other line.

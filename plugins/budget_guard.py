@@ -63,6 +63,7 @@ from beancount.core import amount as amount_lib
 from beancount.core import data
 from beancount.parser.grammar import ValueType
 
+from books.collector import collector_paused
 from plugins.budget_book import GUARD, load_budget_book, parse_guard_config
 from plugins.budget_model import (
     APPROVAL_META,
@@ -90,6 +91,7 @@ __all__ = ["BudgetGuardError", "OverrunError", "UnbudgetedError", "budget_guard"
 BudgetGuardError = collections.namedtuple("BudgetGuardError", "source message entry")
 CurrencyError = collections.namedtuple("CurrencyError", "source message entry")
 
+@collector_paused
 def budget_guard(entries, options_map, config_str=None):
     """Check the actual book against its budget book; return the entries plus Fava's budget entries."""
     setting, errors = parse_guard_config(config_str, options_map)
@@ -137,38 +139,54 @@ def _depend_on(options_map, filenames):
         options_map["include"] = sorted(set(options_map["include"]) | set(filenames))
 
 
+_UNSEEN = object()  # an account not classified yet
+_NO_LINE = object()  # an income or expense account without a budget line
+
+
 def _postings_by_line(entries, lines, year, budget_name, income_root, expenses_root):
     """One pass: each expense line's EUR postings in date order, and errors for postings the budget
     cannot judge (no budget line, outside the budget year, another currency than the budget's)."""
     postings: dict[str, list[tuple]] = collections.defaultdict(list)
     errors: list = []
+    # Each account classified once (a book has a few dozen, asked once per posting):
+    # None = not an income or expense account; otherwise its budget line, or _NO_LINE.
+    kinds: dict[str, object] = {}
+    spending = {account for account, line in lines.items() if not line.income}  # the lines whose postings count
+    negated = {account for account in spending if natural_amount(account, Decimal(1), income_root) < 0}
+    transaction = data.Transaction
     for entry in entries:
-        if not isinstance(entry, data.Transaction):
+        if type(entry) is not transaction:
             continue
-        reported = set()
+        reported: set[str] | None = None
         for posting in entry.postings:
             account = posting.account
-            if not is_budget_account(account, income_root, expenses_root) or account in reported:
+            kind = kinds.get(account, _UNSEEN)
+            if kind is _UNSEEN:
+                kind = kinds[account] = (lines.get(account, _NO_LINE)
+                                         if is_budget_account(account, income_root, expenses_root) else None)
+            if kind is None or (reported is not None and account in reported):
                 continue
-            line = lines.get(account)
+            units = posting.units
+            if entry.date.year == year and kind is not _NO_LINE and (units is None or units.currency == CURRENCY):
+                if account in spending and units is not None and units.number is not None:
+                    number = units.number
+                    postings[account].append((entry.date, -number if account in negated else number, entry))
+                continue
+            if reported is None:
+                reported = set()
+            reported.add(account)
             if entry.date.year != year:
-                reported.add(account)
                 errors.append(UnbudgetedError(entry.meta, (
                     f"posting to {account} dated {entry.date} is outside the budget year {year} "
                     f"of {budget_name}"), entry))
-            elif line is None:
-                reported.add(account)
+            elif kind is _NO_LINE:
                 errors.append(UnbudgetedError(entry.meta, (
                     f"{account} has no budget line in {budget_name}: post to a budget line, "
                     f"or add the line to the budget (begrotingswijziging)"), entry))
-            elif posting.units is not None and posting.units.currency != CURRENCY:
-                reported.add(account)
+            else:
                 errors.append(CurrencyError(entry.meta, (
-                    f"posting of {posting.units} to {account}: the budget of this line is in {CURRENCY}, so this "
+                    f"posting of {units} to {account}: the budget of this line is in {CURRENCY}, so this "
                     f"amount counts nowhere; book it in {CURRENCY} (the foreign amount as a price: @)"), entry))
-            elif not line.income and posting.units is not None and posting.units.number is not None:
-                number = natural_amount(account, posting.units.number, income_root)
-                postings[account].append((entry.date, number, entry))
     return postings, errors
 
 

@@ -251,29 +251,35 @@ def booked_by_quarter(
     queries/realisatie.bql answers the same question for bean-query and Fava's Query
     page; tests/test_realisatie.py checks that both agree.
     """
-    sums: dict[str, dict[int, list]] = {}
+    # Per account its four quarters' [amount, count]; each account classified once (a book
+    # has a few dozen accounts, asked once per posting).
+    sums: dict[str, list[list]] = {}
+    budget_account: dict[str, bool] = {}
     outside = 0
+    transaction = data.Transaction
     for entry in entries:
-        if not isinstance(entry, data.Transaction):
+        if type(entry) is not transaction:
             continue
-        in_year = entry.date.year == year
-        quarter = quarter_of(entry.date)
+        date = entry.date
         for posting in entry.postings:
+            account = posting.account
+            on_budget = budget_account.get(account)
+            if on_budget is None:
+                on_budget = budget_account[account] = is_budget_account(account, income_root, expenses_root)
             units = posting.units
-            if (
-                units is None
-                or units.currency != CURRENCY
-                or not is_budget_account(posting.account, income_root, expenses_root)
-            ):
+            if not on_budget or units is None or units.currency != CURRENCY:
                 continue
-            if not in_year:
+            if date.year != year:
                 outside += 1
                 continue
-            cell = sums.setdefault(posting.account, {}).setdefault(quarter, [ZERO, 0])
+            quarters = sums.get(account)
+            if quarters is None:
+                quarters = sums[account] = [[ZERO, 0] for _ in QUARTERS]
+            cell = quarters[quarter_of(date) - 1]
             cell[0] += units.number
             cell[1] += 1
     booked = {account: {quarter: Booked(natural_amount(account, amount, income_root), count)
-                        for quarter, (amount, count) in quarters.items()}
+                        for quarter, (amount, count) in zip(QUARTERS, quarters, strict=True) if count}
               for account, quarters in sums.items()}
     return booked, outside
 
@@ -328,31 +334,47 @@ def read_approvals(entries: Iterable, expenses_root: str = EXPENSES_ROOT) -> tup
     """
     found: list[Approval] = []
     errors: list[ModelError] = []
+    transaction, custom = data.Transaction, data.Custom
     for entry in entries:
-        if isinstance(entry, data.Custom) and entry.type == APPROVAL_TYPE:
+        kind = type(entry)
+        if kind is transaction:
+            # The common case first, without a call: no approval on the transaction or its postings.
+            if APPROVAL_META not in (entry.meta or ()):
+                for posting in entry.postings:
+                    if APPROVAL_META in (posting.meta or ()):
+                        break
+                else:
+                    continue
+            _transaction_approvals(entry, expenses_root, found, errors)
+        elif kind is custom and entry.type == APPROVAL_TYPE:
             approval, message = _custom_approval(entry)
             if approval is None:
                 errors.append(ModelError(entry.meta, message, entry))
             else:
                 found.append(approval)
-        elif isinstance(entry, data.Transaction):
-            blank = [meta for meta in (entry.meta, *(p.meta for p in entry.postings))
-                     if meta and APPROVAL_META in meta and not str(meta[APPROVAL_META] or "").strip()]
-            if blank:
-                errors.append(ModelError(entry.meta, (
-                    f"{APPROVAL_META}: is blank ({blank[0][APPROVAL_META]!r}): an approval must name the board "
-                    f'decision, e.g. {APPROVAL_META}: "Bestuursbesluit 2022-07"'), entry))
-            for posting in entry.postings:
-                meta = posting.meta if (posting.meta or {}).get(APPROVAL_META) else entry.meta
-                decision = str((meta or {}).get(APPROVAL_META) or "").strip()
-                if not decision or _root(posting.account) != expenses_root:
-                    continue
-                number = posting.units.number if posting.units is not None else None
-                if posting.units is None or posting.units.currency != CURRENCY or number is None or number <= 0:
-                    continue
-                # the meta itself, not a copy: plugins.funds knows an approved transaction by its meta's identity
-                found.append(Approval(entry.date, posting.account, number, decision, meta if meta is not None else {}))
     return found, errors
+
+
+def _transaction_approvals(entry: data.Transaction, expenses_root: str, found: list[Approval],
+                           errors: list[ModelError]) -> None:
+    """The approvals that `bestuursbesluit:` on a transaction (or its postings) gives, into found;
+    a blank one into errors."""
+    blank = [meta for meta in (entry.meta, *(p.meta for p in entry.postings))
+             if meta and APPROVAL_META in meta and not str(meta[APPROVAL_META] or "").strip()]
+    if blank:
+        errors.append(ModelError(entry.meta, (
+            f"{APPROVAL_META}: is blank ({blank[0][APPROVAL_META]!r}): an approval must name the board "
+            f'decision, e.g. {APPROVAL_META}: "Bestuursbesluit 2022-07"'), entry))
+    for posting in entry.postings:
+        meta = posting.meta if (posting.meta or {}).get(APPROVAL_META) else entry.meta
+        decision = str((meta or {}).get(APPROVAL_META) or "").strip()
+        if not decision or _root(posting.account) != expenses_root:
+            continue
+        number = posting.units.number if posting.units is not None else None
+        if posting.units is None or posting.units.currency != CURRENCY or number is None or number <= 0:
+            continue
+        # the meta itself, not a copy: plugins.funds knows an approved transaction by its meta's identity
+        found.append(Approval(entry.date, posting.account, number, decision, meta if meta is not None else {}))
 
 
 def approvals(entries: Iterable, expenses_root: str = EXPENSES_ROOT) -> list[Approval]:
@@ -606,12 +628,16 @@ def unreviewed(entries: Iterable, options_map: Mapping | None = None) -> Unrevie
     income_root, expenses_root = _roots(options_map)
     found = []
     amount = ZERO
+    transaction = data.Transaction
     for entry in entries:
-        if not isinstance(entry, data.Transaction):
+        if type(entry) is not transaction:
             continue
-        on_suspense = any(posting.account == suspense for posting in entry.postings)
-        if entry.flag != UNREVIEWED_FLAG and not on_suspense:
-            continue
+        if entry.flag != UNREVIEWED_FLAG:
+            for posting in entry.postings:
+                if posting.account == suspense:
+                    break
+            else:
+                continue  # reviewed and not on the suspense account: the common case
         found.append(entry)
         for posting in entry.postings:
             if posting.units is None or posting.units.currency != CURRENCY or posting.units.number is None:

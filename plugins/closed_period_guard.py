@@ -17,6 +17,7 @@ says what the fingerprint covers). A malformed record is an error at its line.
 
 import collections
 
+from books.collector import collector_paused
 from plugins.closed_periods import fingerprint, read_closings
 
 __plugins__ = ("closed_period_guard",)
@@ -24,6 +25,7 @@ __plugins__ = ("closed_period_guard",)
 ClosedPeriodError = collections.namedtuple("ClosedPeriodError", "source message entry")
 
 
+@collector_paused
 def closed_period_guard(entries, options_map, config_str=None):
     """Report each closed period whose entries differ from when it was closed."""
     closings, record_errors = read_closings(entries)

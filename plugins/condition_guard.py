@@ -17,6 +17,7 @@ name an opened income line is reported at its `open` directive.
 """
 
 
+from books.collector import collector_paused
 from plugins.budget_model import format_amount, read_approvals
 from plugins.errors import ConditionError
 from plugins.funds import condition_breaches, read_conditions
@@ -25,6 +26,7 @@ __plugins__ = ("condition_guard",)
 
 
 
+@collector_paused
 def condition_guard(entries, options_map, config_str=None):
     """Report spending on a conditional line before its condition is met, unless approved."""
     conditions, declaration_errors = read_conditions(entries, options_map)

@@ -23,7 +23,7 @@ def plugin_source(options_map, plugin_name):
     it cannot be found (a book loaded from a string).
     """
     filename = options_map.get("filename", "<string>")
-    pattern = re.compile(r'^\s*plugin\s+"' + re.escape(plugin_name) + '"')
+    pattern = re.compile(r'^[ \t]*plugin[ \t]+"' + re.escape(plugin_name) + '"', re.MULTILINE)
     for name in [filename, *(options_map.get("include") or [])]:
         lineno = _find_line(name, pattern)
         if lineno:
@@ -32,16 +32,16 @@ def plugin_source(options_map, plugin_name):
 
 
 def _find_line(filename, pattern):
+    """The line number of the first line of the file that `pattern` matches at its start; 0 if none."""
     if not filename or filename.startswith("<"):
         return 0
     try:
         with open(filename, encoding="utf-8", errors="replace") as file:
-            for lineno, line in enumerate(file, start=1):
-                if pattern.match(line):
-                    return lineno
+            text = file.read()
     except OSError:
         return 0
-    return 0
+    found = pattern.search(text)  # one search of the whole text: an included file can be megabytes
+    return text.count("\n", 0, found.start()) + 1 if found else 0
 
 
 def parse_config(config_str, plugin_name, options_map, known, defaults):
@@ -56,10 +56,9 @@ def parse_config(config_str, plugin_name, options_map, known, defaults):
     Returns:
       A pair (config dict, list of ConfigError). On error the dict is None.
     """
-    source = plugin_source(options_map, plugin_name)
-
     def error(message):
-        return None, [ConfigError(source, f"{plugin_name}: {message}", None)]
+        # located only when there is an error: finding the line reads the book's files
+        return None, [ConfigError(plugin_source(options_map, plugin_name), f"{plugin_name}: {message}", None)]
 
     if config_str is None or not config_str.strip():
         value = {}

@@ -17,6 +17,7 @@ directive. The figures come from plugins.funds, as on the Begroting page.
 """
 
 
+from books.collector import collector_paused
 from plugins.budget_model import format_amount
 from plugins.errors import FundError
 from plugins.funds import fund_shortfalls, read_funds
@@ -25,6 +26,7 @@ __plugins__ = ("fund_guard",)
 
 
 
+@collector_paused
 def fund_guard(entries, options_map, config_str=None):
     """Report fund declarations that are wrong and spending beyond what a fund holds."""
     funds, declaration_errors = read_funds(entries, options_map)

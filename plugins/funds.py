@@ -32,6 +32,7 @@ so the next year's opening balance holds the fund.
 from __future__ import annotations
 
 import datetime
+import operator
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
@@ -119,7 +120,8 @@ class Condition:
 
 
 def _opens(entries: Iterable) -> dict[str, data.Open]:
-    return {entry.account: entry for entry in entries if isinstance(entry, data.Open)}
+    open_ = data.Open
+    return {entry.account: entry for entry in entries if type(entry) is open_}
 
 
 def read_funds(entries: Iterable, options_map: Mapping | None = None) -> tuple[dict[str, Fund], list[ModelError]]:
@@ -247,12 +249,12 @@ def _postings_on(accounts: Iterable[str], entries: Iterable) -> dict[str, list[B
                 if units is not None and units.currency == CURRENCY and isinstance(units.number, Decimal):
                     bucket.append((entry.date, units.number, entry))
     for bucket in found.values():
-        bucket.sort(key=_date)  # stable: the book's order within a day
+        bucket.sort(key=_DATE)  # stable: the book's order within a day; already in order after a load
     return found
 
 
-def _date(booking: Booking) -> datetime.date:
-    return booking[0]
+_DATE = operator.itemgetter(0)  # a Booking's date
+_DAY_AND_KIND = operator.itemgetter(0, 1)  # an event's date, then income (0) before spending (1)
 
 
 # ---------------------------------------------------------------- rules
@@ -294,7 +296,7 @@ def fund_shortfalls(funds: Mapping[str, Fund], entries: list, options_map: Mappi
             events.extend((date, 0, sign * number, account, entry) for date, number, entry in postings[account])
         for account in fund.expense_lines:
             events.extend((date, 1, number, account, entry) for date, number, entry in postings[account])
-        events.sort(key=lambda event: (event[0], event[1]))
+        events.sort(key=_DAY_AND_KIND)
         year = None
         received = spent = ZERO
         short = False
