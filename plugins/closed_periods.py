@@ -70,8 +70,9 @@ def read_closings(entries: Iterable) -> tuple[list[Closing], list[ModelError]]:
     closings: list[Closing] = []
     errors: list[ModelError] = []
     usage = f'expected: DATE custom "{CLOSING_TYPE}" "{PREFIX}…" "WHO APPROVED"'
+    custom = data.Custom
     for entry in entries:
-        if not is_closing(entry):
+        if type(entry) is not custom or entry.type != CLOSING_TYPE:  # is_closing, without a call per entry
             continue
         values = [value.value for value in entry.values]
         if len(values) != 2 or not all(isinstance(v, str) for v in values) or not values[0].startswith(PREFIX) \
