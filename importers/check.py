@@ -46,6 +46,7 @@ from beancount.parser import booking, parser
 
 from importers.book import IMPORT_ID, Book, structural_errors
 from importers.errors import ImportFileError
+from plugins import budget_book, budget_guard, budget_model
 
 #: How many likely culprits a refusal lists at most.
 MAX_CULPRITS = 5
@@ -180,6 +181,7 @@ class EntryCheck:
         self._errors: dict[bool, list] = {False: [], True: []}
         self._days: dict[bool, dict[tuple[str, str], dict]] = {
             optional: collections.defaultdict(lambda: collections.defaultdict(Decimal)) for optional in (False, True)}
+        self.budget = _guarded_budget(book)
 
     def add(self, entry, optional: bool = False) -> int:
         """Validate one new directive (it must be `simple`); the number of errors it has."""
@@ -224,6 +226,8 @@ class EntryCheck:
                 if opened is not None and opened.currencies and currency not in opened.currencies:
                     found.append(validation.ValidationError(
                         entry.meta, f"Invalid currency {currency} for account '{posting.account}'", entry))
+            if self.budget is not None and currency != budget_model.CURRENCY:
+                found.extend(_budget_currency_errors(entry, currency, *self.budget))
             # validation.validate_check_transaction_balances: a simple transaction balances
             # by construction (its last posting takes the rest). The day's totals:
             days = self._days[optional]
@@ -260,6 +264,45 @@ class EntryCheck:
         days = [self._days[False]] + ([self._days[True]] if optional else [])
         found += _balance_errors(self.book, touched, self.balances, days)
         return found
+
+
+def _guarded_budget(book: Book) -> tuple[dict, int, str, str] | None:
+    """(budget lines, budget year, income root, expenses root) of the budget book that
+    `plugins.budget_guard` holds this book to; None without the guard or a budget."""
+    config = next((config for name, config in book.options.get("plugin", []) if name == budget_book.GUARD), None)
+    if config is None:
+        return None
+    setting, _ = budget_book.parse_guard_config(config, book.options)
+    if setting is None or not path.isfile(setting.path):
+        return None
+    budget = budget_book.load_budget_book(setting.path)      # loaded with the book: held in memory
+    if not budget.lines:
+        return None
+    return (budget.lines, budget.year, book.options.get("name_income", "Inkomsten"),
+            book.options.get("name_expenses", "Uitgaven"))
+
+
+def _budget_currency_errors(entry: data.Transaction, currency: str, lines: dict, year: int, income_root: str,
+                            expenses_root: str) -> list:
+    """The guard's structural error on a new transaction (plugins.budget_guard): a posting
+    on a budget line of its year in another currency than the budget's counts nowhere.
+    (A posting without a budget line, or outside the year, is a policy finding only.)"""
+    errors = []
+    reported = set()
+    *given, _ = entry.postings
+    numbers: list[Any] = [posting.units.number for posting in given]     # type: ignore[union-attr]
+    rest = -sum(numbers, Decimal(0))
+    for posting in entry.postings:
+        account = posting.account
+        if (account in reported or entry.date.year != year or account not in lines
+                or not budget_model.is_budget_account(account, income_root, expenses_root)):
+            continue
+        reported.add(account)
+        units = posting.units if isinstance(posting.units, Amount) else Amount(rest, currency)  # the auto posting
+        errors.append(budget_guard.CurrencyError(entry.meta, (
+            f"posting of {units} to {account}: the budget of this line is in {budget_model.CURRENCY}, so this "
+            f"amount counts nowhere; book it in {budget_model.CURRENCY} (the foreign amount as a price: @)"), entry))
+    return errors
 
 
 def _balance_errors(book: Book, touched: set[str], new_balances: list, new_days: list[dict]) -> list:

@@ -236,6 +236,7 @@ class Stream:
         """One file's entries, in order (the importer's `origins` name their places)."""
         self.balanced = self.balanced and any(type(entry) is data.Balance for entry in entries)
         origins = importer.origins
+        self.selector.cover(entries)
         header = file_header(filename, importer, self.folder).encode("utf-8")
         header_at = None
         only_matched = True
@@ -348,16 +349,23 @@ NEW = "new"
 class Selector:
     """What is new, entry by entry in file order: left out are entries already in the book
     (or in `output`, when the book does not include it), or met earlier in this run, and
-    (with `match_hand`) statement lines typed by hand (`HandEntries`)."""
+    (with `match_hand`) statement lines typed by hand (`HandEntries`, for the dates
+    `first` to `last`, and more with `cover`)."""
 
     def __init__(self, book: Book, output: str | None = None, match_hand: bool = True,
-                 first: datetime.date = datetime.date.min, last: datetime.date = datetime.date.max):
+                 first: datetime.date | None = None, last: datetime.date | None = None):
         self.seen = set(book.import_ids)
         if output and path.exists(output) and path.abspath(output) not in _included(book):
             self.seen |= _ids_in(output)             # an output the book does not include still counts
         self.hand = HandEntries(book, first, last) if match_hand else None
         self.skipped = 0
         self.matched: list[Match] = []
+
+    def cover(self, entries: list) -> None:
+        """Entries typed by hand can match `entries` (of the next file) too."""
+        if self.hand is not None and entries:
+            dates = [entry.date for entry in entries]
+            self.hand.cover(min(dates), max(dates))
 
     def decide(self, entry, origins: Mapping[str, tuple[str, str]]):
         """DUPLICATE, NEW, or the entry typed by hand that the statement line matches."""
@@ -539,14 +547,43 @@ class HandEntries:
     three identical payments and one typed by hand import two.
     """
 
-    def __init__(self, book: Book, first: datetime.date, last: datetime.date):
-        """The entries typed by hand that can match statement lines dated `first` to `last`."""
-        equity = book.options.get("name_equity", "Equity")
+    def __init__(self, book: Book, first: datetime.date | None = None, last: datetime.date | None = None):
+        """The entries typed by hand that can match statement lines dated `first` to `last`
+        (more with `cover`; none before it when no dates are given)."""
+        self.book = book
+        self._equity = book.options.get("name_equity", "Equity")
         self._candidates: dict[tuple[str, object], list[tuple[datetime.date, int, data.Transaction]]] = \
             collections.defaultdict(list)
+        self._covered: tuple[datetime.date, datetime.date] | None = None     # (low, high) indexed so far
+        self._used: set[int] = set()
+        if first is not None and last is not None:
+            self.cover(first, last)
+
+    def cover(self, first: datetime.date, last: datetime.date) -> None:
+        """Index the entries typed by hand that can match statement lines dated `first` to
+        `last` too (a streamed import covers each file's dates as it comes)."""
         window = datetime.timedelta(days=MATCH_DAYS)
         low, high = _shift(first, -window), _shift(last, window)
-        for account, booked in book.bank_entries.items():
+        if self._covered is None:
+            ranges = [(low, high)]
+            self._covered = (low, high)
+        else:
+            covered_low, covered_high = self._covered
+            ranges = [(low, covered_low - datetime.timedelta(days=1))] if low < covered_low else []
+            if high > covered_high:
+                ranges.append((covered_high + datetime.timedelta(days=1), high))
+            self._covered = (min(low, covered_low), max(high, covered_high))
+        touched = set()
+        for low, high in ranges:
+            touched |= self._index(low, high)
+        for key in touched:
+            self._candidates[key].sort(key=lambda item: (item[0], item[1]))
+
+    def _index(self, low: datetime.date, high: datetime.date) -> set:
+        """Add the entries typed by hand dated `low` to `high`; the candidate keys added to."""
+        touched = set()
+        equity = self._equity
+        for account, booked in self.book.bank_entries.items():
             start = bisect.bisect_left(booked, low, key=lambda entry: entry.date)
             stop = bisect.bisect_right(booked, high, key=lambda entry: entry.date)
             for entry in booked[start:stop]:
@@ -559,9 +596,8 @@ class HandEntries:
                     if posting.account == account and posting.units is not None:
                         key = (account, posting.units)
                         self._candidates[key].append((entry.date, id(entry), entry))
-        for candidates in self._candidates.values():
-            candidates.sort(key=lambda item: (item[0], item[1]))
-        self._used: set[int] = set()
+                        touched.add(key)
+        return touched
 
     def match(self, entry) -> data.Transaction | None:
         if not isinstance(entry, data.Transaction) or not entry.postings:
