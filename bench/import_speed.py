@@ -3,10 +3,11 @@
     python -m bench.import_speed                              # 10k and 100k entries into the 100k book
     python -m bench.import_speed --postings 10k --entries 1k,10k --rounds 3
 
-Every measurement is a fresh process, as the treasurer runs `make import`, with
-Beancount's pickle cache off (BEANCOUNT_DISABLE_LOAD_CACHE): the book is loaded from
-its text. Two commands, measured one after the other in each round (median of the
-rounds; CPU seconds and peak resident memory of the child, from wait4):
+Every measurement is a fresh process, as the treasurer runs `make import`, cold: with
+Beancount's pickle cache off (BEANCOUNT_DISABLE_LOAD_CACHE) and this project's book cache
+off (BOOKS_CACHE=off, books.loader): the book is parsed, booked and checked from its
+text. Two commands, measured one after the other in each round, alternating which goes
+first (median of the rounds; CPU seconds and peak resident memory of the child, from wait4):
 
   book    loading the book alone (`books.loader.load_book`, without cyclic GC passes, as
           the import loads it): the floor of any import
@@ -14,8 +15,10 @@ rounds; CPU seconds and peak resident memory of the child, from wait4):
           book is not changed), the statements continuing the book from the day after
           its last entry (bench/camt.py: consecutive files of at most 8,000 entries)
 
-Reported: entries per second of the whole import (book load included) and of the
-import beyond loading the book, and the import's peak memory against the book's.
+Reported (median, and min–max over the rounds, the two commands paired round by round):
+entries per second of the whole import (book load included) and of the import beyond
+loading the book (entries / (import CPU − book CPU)), and the import's peak memory
+against the book's.
 `--any-year` because the synthetic statements continue a 2022 book into 2023, a year
 its budget does not cover (a real import refuses that; see importers.pipeline).
 """
@@ -42,7 +45,7 @@ LOAD_BOOK = "import gc, sys\ngc.disable()\nfrom books.loader import load_book\nl
 
 def _child(argv: list[str]) -> tuple[float, float, int, str]:
     """(CPU seconds, peak MB, exit status, standard error) of a child process, cold cache."""
-    env = dict(os.environ, BEANCOUNT_DISABLE_LOAD_CACHE="1", LC_ALL="C.UTF-8")
+    env = dict(os.environ, BEANCOUNT_DISABLE_LOAD_CACHE="1", BOOKS_CACHE="off", LC_ALL="C.UTF-8")
     with tempfile.TemporaryFile() as err:
         process = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=err, stdin=subprocess.DEVNULL,
                                    env=env, cwd=REPO)
@@ -83,13 +86,21 @@ def measure_import(book: Book, entries: int, out: Path, rounds: int = 1) -> dict
     book_peak = statistics.median(peak for _, peak in samples["book"])
     cpu = statistics.median(cpu for cpu, _ in samples["import"])
     peak = statistics.median(peak for _, peak in samples["import"])
+    # Per round: the import against the book load measured beside it.
+    pairs = list(zip(samples["import"], samples["book"], strict=True))
+    whole = [entries / cpu for (cpu, _), _ in pairs]
+    beyond = [entries / max(cpu - book, 1e-9) for (cpu, _), (book, _) in pairs]
+    ratios = [peak / book for (_, peak), (_, book) in pairs]
     return {
         "postings": book.postings, "entries": entries, "files": files, "rounds": rounds,
         "book_seconds": round(book_cpu, 2), "book_peak_mb": round(book_peak, 1),
         "seconds": round(cpu, 2), "peak_mb": round(peak, 1),
-        "entries_per_second": round(entries / cpu),
-        "entries_per_second_beyond_load": round(entries / max(cpu - book_cpu, 1e-9)),
-        "peak_ratio": round(peak / book_peak, 2),
+        "entries_per_second": round(statistics.median(whole)),
+        "entries_per_second_range": [round(min(whole)), round(max(whole))],
+        "entries_per_second_beyond_load": round(statistics.median(beyond)),
+        "entries_per_second_beyond_load_range": [round(min(beyond)), round(max(beyond))],
+        "peak_ratio": round(statistics.median(ratios), 2),
+        "peak_ratio_range": [round(min(ratios), 2), round(max(ratios), 2)],
     }
 
 
@@ -101,18 +112,25 @@ def _budget_accounts() -> dict[str, str]:
 
 def table(results: list[dict]) -> str:
     """The results as a Markdown table."""
-    lines = ["| book (postings) | entries | files | import s (CPU) | entries/s | beyond loading the book: entries/s "
-             "| book alone s | peak MB | book alone MB | peak ÷ book |",
+    lines = ["| book (postings) | entries | files | import s (CPU) | entries/s (min–max) "
+             "| beyond loading the book: entries/s (min–max) | book alone s | peak MB | book alone MB "
+             "| peak ÷ book (min–max) |",
              "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"]
     for r in results:
         if "problem" in r:
             lines.append(f"| | {r['entries']} | {r['files']} | failed: {r['problem']} | | | | | | |")
             continue
         lines.append(f"| {r['postings']:,} | {r['entries']:,} | {r['files']} | {r['seconds']:.2f} | "
-                     f"{r['entries_per_second']:,} | {r['entries_per_second_beyond_load']:,} | "
-                     f"{r['book_seconds']:.2f} | "
-                     f"{r['peak_mb']:.0f} | {r['book_peak_mb']:.0f} | {r['peak_ratio']:.2f} |")
+                     f"{r['entries_per_second']:,} ({_range(r['entries_per_second_range'])}) | "
+                     f"{r['entries_per_second_beyond_load']:,} ({_range(r['entries_per_second_beyond_load_range'])}) | "
+                     f"{r['book_seconds']:.2f} | {r['peak_mb']:.0f} | {r['book_peak_mb']:.0f} | "
+                     f"{r['peak_ratio']:.2f} ({_range(r['peak_ratio_range'], '.2f')}) |")
     return "\n".join(lines)
+
+
+def _range(bounds: list, spec: str = ",") -> str:
+    low, high = bounds
+    return f"{low:{spec}}–{high:{spec}}"
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -24,7 +24,8 @@ Costs, each ours against its baseline, cold and warm:
   page         the Begroting page in Fava                  / Fava's own income statement page
   make report  make report on the shipped books            / python -c "import beancount.loader" (start-up floor)
   start-up     python -c pass, python -c "import beancount.loader": the floor, in seconds
-  import       python -m importers extract of a camt.053 file: entries per second and peak memory
+  import       python -m importers extract of camt.053 files / loading the book alone (bench.import_speed):
+               entries per second, whole and beyond the book load, and peak memory against the book's
 
 A measurement whose part is not in the tree yet is reported as "not built", never
 faked; one whose command fails is reported as "failed" with its first error line.
@@ -50,7 +51,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from bench import camt as camt_files
+from bench import import_speed
 from bench.generate import BUILD, REPO, Book, ensure_book, parse_size, size_label
 
 BIN = Path(sys.executable).parent
@@ -279,20 +280,6 @@ def page_command(book: Book, rounds: int, out_json: Path) -> Command:
     return Command("page", [PYTHON, "-c", code, str(book.main), str(rounds), str(out_json)])
 
 
-def import_command(book: Book, statement: Path, rules: Path, ledger: Path | None = None) -> Command:
-    """Extract camt.053 files (a file or a folder) against the book; printed, the book stays as it is."""
-    return Command("import", [PYTHON, "-m", "importers", "extract", "-e", str(ledger or book.main),
-                              "--regels", str(rules), "--any-year", str(statement)])  # 2023 into the 2022 book
-
-
-def bench_rules(book: Book, out: Path) -> Path:
-    """The categorisation rules for the synthetic statements (most lines ruled, one not)."""
-    from bench.generate import read_budget
-
-    accounts = {line.account.rsplit(":", 1)[-1]: line.account for line in read_budget()}
-    return camt_files.write_rules(out / "camt" / "regels.txt", accounts)
-
-
 # ---------------------------------------------------------------- one run
 
 
@@ -365,20 +352,13 @@ def run(sizes: list[int], rounds: int | None, out: Path, seed: int, log=print, o
 
         if module_exists("importers.__main__"):
             entries = min(postings, 100_000)
-            # A statement that continues this book: from the day after its last transaction,
-            # opening with its bank balance (the importer checks that it continues the book).
-            # Beangulp reads files of at most 8 MiB: larger imports are consecutive statements.
-            statement = out / "camt" / f"{size_label(entries)}-na-{label}"
-            files = camt_files.write_statements(statement, entries, book.iban, seed=seed,
-                                                start=book.last_date + datetime.timedelta(days=1),
-                                                opening=book.bank_balance)
-            log(f"[{label}] import of a camt.053 file of {entries} entries ...")
-            rules = bench_rules(book, out)
-            # A 100k import takes about a minute: one round, no warm-up, at that size.
-            import_rounds, import_warm = (n_rounds, True) if entries < 100_000 else (min(n_rounds, rounds or 1), False)
-            result = measure([import_command(book, statement, rules)], import_rounds, logs, import_warm)["import"]
-            ledger = "book"
-            row["import"] = {"entries": entries, "files": len(files), "ledger": ledger, **result.to_json()}
+            # Statements that continue this book (bench.import_speed: from the day after its last
+            # transaction, opening with its bank balance; files of at most 8,000 entries), imported
+            # cold beside loading the book alone, paired round by round.
+            log(f"[{label}] import of {entries} camt.053 entries, and the book alone ...")
+            # A 100k import takes about half a minute: fewer rounds at that size.
+            import_rounds = n_rounds if entries < 100_000 else min(n_rounds, rounds or 3)
+            row["import"] = {"ledger": "book", **import_speed.measure_import(book, entries, out, import_rounds)}
         report["sizes"][label] = row
         log(format_row_summary(label, row))
         if on_size is not None:
@@ -514,11 +494,21 @@ def import_rows(report: dict) -> list[list[str]]:
             continue
         files = str(result.get("files", 1))
         if result.get("problem"):
-            rows.append([label, f"{result['entries']:,}", files, result["problem"][:200], "", ""])
+            rows.append([label, f"{result['entries']:,}", files, result["problem"][:200], "", "", "", ""])
             continue
-        rate = result["entries"] / result["seconds"]
-        rows.append([label, f"{result['entries']:,}", files, f"{result['seconds']:.2f}", f"{rate:,.0f}",
-                     f"{result['peak_mb']:.0f}"])
+        if "entries_per_second_beyond_load" not in result:      # a report from before the paired import rows
+            rate = result["entries"] / result["seconds"]
+            rows.append([label, f"{result['entries']:,}", files, f"{result['seconds']:.2f}", f"{rate:,.0f}", "",
+                         f"{result['peak_mb']:.0f}", ""])
+            continue
+        low, high = result["entries_per_second_range"]
+        beyond_low, beyond_high = result["entries_per_second_beyond_load_range"]
+        ratio_low, ratio_high = result["peak_ratio_range"]
+        rows.append([label, f"{result['entries']:,}", files, f"{result['seconds']:.2f}",
+                     f"{result['entries_per_second']:,} ({low:,}–{high:,})",
+                     f"{result['entries_per_second_beyond_load']:,} ({beyond_low:,}–{beyond_high:,})",
+                     f"{result['peak_mb']:.0f} (book {result['book_peak_mb']:.0f})",
+                     f"{result['peak_ratio']:.2f} ({ratio_low:.2f}–{ratio_high:.2f})"])
     return rows
 
 
@@ -599,9 +589,12 @@ def render(report: dict) -> str:
                   markdown(["command", "s"], startup)]
     imports = import_rows(report)
     if imports:
-        parts += ["", ("camt.053 import (python -m importers extract into the book of that size; statements of at "
-                       "most 8,000 entries, beangulp's 8 MiB file limit):"), "",
-                  markdown(["book", "entries", "files", "s", "entries/s", "peak MB"], imports)]
+        parts += ["", ("camt.053 import (python -m importers extract into the book of that size, cold: "
+                       "BOOKS_CACHE=off; statements of at most 8,000 entries; bench.import_speed), median "
+                       "(min–max) over the rounds; beyond loading the book = entries / (import CPU − CPU of "
+                       "loading the book alone, measured beside it):"), "",
+                  markdown(["book", "entries", "files", "s", "entries/s", "beyond loading the book: entries/s",
+                            "peak MB", "peak ÷ book"], imports)]
     header, rows = growth_rows(report)
     if len(report["sizes"]) > 1:
         parts += ["", (f"Growth (exponent k of time ∝ n^k between sizes, n = postings, for the import n = entries; "

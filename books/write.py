@@ -22,7 +22,7 @@ import glob
 import os
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
 DEFAULT_TIMEOUT = 30.0
 
@@ -72,8 +72,10 @@ def remove_stale_temp_files(filename: str) -> None:
             os.unlink(stale)
 
 
-def replace_file(filename: str, text: str, encoding: str = "utf-8") -> None:
+def replace_file(filename: str, text: str | Iterable[str], encoding: str = "utf-8") -> None:
     """Write `text` as the whole new content of `filename`: temp file, fsync, os.replace.
+
+    `text` is a string or its pieces in order (an import streams 100,000 entries in pieces).
 
     Keeps the old file's permissions. On any failure (a full disk included) the old
     file is untouched and the temporary file is removed; the exception propagates.
@@ -88,7 +90,10 @@ def replace_file(filename: str, text: str, encoding: str = "utf-8") -> None:
     fd, temp = tempfile.mkstemp(prefix=_temp_prefix(filename), suffix=".tmp", dir=folder)
     try:
         with os.fdopen(fd, "w", encoding=encoding, newline="") as handle:
-            handle.write(text)
+            if isinstance(text, str):
+                handle.write(text)
+            else:
+                handle.writelines(text)
             handle.flush()
             os.fsync(handle.fileno())
         os.chmod(temp, mode)

@@ -46,6 +46,7 @@ from beancount.parser import booking, parser
 
 from importers.book import IMPORT_ID, Book, structural_errors
 from importers.errors import ImportFileError
+from plugins import budget_book, budget_guard, budget_model
 
 #: How many likely culprits a refusal lists at most.
 MAX_CULPRITS = 5
@@ -118,12 +119,12 @@ def entry_errors(book: Book, new_entries: list) -> list | None:
               {entry.account for entry in new_entries if isinstance(entry, data.Balance)}
     if any(pad.account in touched or pad.source_account in touched for pad in book.pads):
         return None
-    if all(_simple(entry) for entry in new_entries):
-        return _simple_errors(book, new_entries, touched)
+    if all(simple(entry) for entry in new_entries):
+        return _simple_errors(book, new_entries)
     return _general_errors(book, new_entries, touched)
 
 
-def _simple(entry) -> bool:
+def simple(entry) -> bool:
     """A directive as the importers make it: a balance assertion, or a transaction whose
     postings have no cost or price, all but the last with an amount in one currency; its
     last posting (without amount) takes the rest, so the transaction balances."""
@@ -151,13 +152,43 @@ def _simple(entry) -> bool:
     return True
 
 
-def _simple_errors(book: Book, entries: list, touched: set[str]) -> list:
-    """Beancount's validations of `entries` (all `_simple`) against the book, done
-    directly: what `_general_errors` finds, without booking, copying or sorting."""
-    options = book.options
-    found: list = []
-    opens = book.open_close
+def _simple_errors(book: Book, entries: list) -> list | None:
+    """Beancount's validations of `entries` (all `simple`) against the book (`EntryCheck`)."""
+    checker = EntryCheck(book)
     for entry in entries:
+        checker.add(entry)
+    return checker.errors()
+
+
+class EntryCheck:
+    """Beancount's validations of new directives as the importers make them (`simple`)
+    against the loaded book, fed one at a time and judged at the end: what
+    `_general_errors` finds, without booking, copying or sorting, and without holding
+    the new transactions (an import of 100,000 entries streams them through).
+
+    Per entry: data types, accounts opened and not closed, the `open` directives'
+    currency constraints. Kept: the new balance assertions, and per account, currency
+    and day the total the new transactions post. `optional` entries (statement lines
+    that matched an entry typed by hand) are kept apart, so that `errors` can judge the
+    import with and without them.
+    """
+
+    def __init__(self, book: Book):
+        self.book = book
+        self.opens = book.open_close
+        self.balances: list[data.Balance] = []
+        self.first_dates: dict[str, Any] = {}           # account -> first date a new transaction posts to it
+        self._errors: dict[bool, list] = {False: [], True: []}
+        self._days: dict[bool, dict[tuple[str, str], dict]] = {
+            optional: collections.defaultdict(lambda: collections.defaultdict(Decimal)) for optional in (False, True)}
+        self.budget = _guarded_budget(book)
+
+    def add(self, entry, optional: bool = False) -> int:
+        """Validate one new directive (it must be `simple`); the number of errors it has."""
+        found = self._errors[optional]
+        before = len(found)
+        options = self.book.options
+        opens = self.opens
         # validation.validate_data_types (an auto posting without units is allowed)
         checked = entry
         if type(entry) is data.Transaction and entry.postings[-1].units is MISSING:   # as parsed from text
@@ -173,6 +204,7 @@ def _simple_errors(book: Book, entries: list, touched: set[str]) -> list:
         accounts: Iterable[str]
         if type(entry) is data.Balance:
             accounts = (entry.account,)
+            self.balances.append(entry)
         else:
             accounts = {posting.account for posting in entry.postings}
         for account in accounts:
@@ -184,28 +216,100 @@ def _simple_errors(book: Book, entries: list, touched: set[str]) -> list:
                                         and type(entry) is not data.Balance):
                 found.append(validation.ValidationError(
                     entry.meta, f"Invalid reference to inactive account '{account}'", entry))
-        # validation.validate_currency_constraints (the auto posting takes the others' currency)
         if type(entry) is data.Transaction:
-            units: Any = entry.postings[0].units
+            # validation.validate_currency_constraints (the auto posting takes the others' currency)
+            *given, last = entry.postings
+            units: Any = given[0].units
             currency = units.currency
             for posting in entry.postings:
                 opened = opens.get(posting.account, (None, None))[0]
                 if opened is not None and opened.currencies and currency not in opened.currencies:
                     found.append(validation.ValidationError(
                         entry.meta, f"Invalid currency {currency} for account '{posting.account}'", entry))
-    # validation.validate_check_transaction_balances: a simple transaction balances by
-    # construction (its last posting takes the rest).
-    new_balances = [entry for entry in entries if type(entry) is data.Balance]
-    found += validation.validate_duplicate_balances(
-        sorted(book.balances + new_balances, key=data.entry_sortkey), options)
-    found += _balance_errors(book, entries, touched, new_balances)
-    return found
+            if self.budget is not None and currency != budget_model.CURRENCY:
+                found.extend(_budget_currency_errors(entry, currency, *self.budget))
+            # validation.validate_check_transaction_balances: a simple transaction balances
+            # by construction (its last posting takes the rest). The day's totals:
+            days = self._days[optional]
+            rest = Decimal(0)
+            for posting in given:
+                number: Any = posting.units.number                 # type: ignore[union-attr]
+                rest -= number
+                days[(posting.account, currency)][date] += number
+            days[(last.account, currency)][date] += rest
+            first_dates = self.first_dates
+            for account in () if optional else accounts:
+                if account not in first_dates or date < first_dates[account]:
+                    first_dates[account] = date
+        return len(found) - before
+
+    def touched(self, optional: bool = True) -> set[str]:
+        """The accounts the new entries post to or assert (with the optional ones or without)."""
+        keys = set(self._days[False]) | (set(self._days[True]) if optional else set())
+        return {account for account, _ in keys} | {entry.account for entry in self.balances}
+
+    def errors(self, optional: bool = True) -> list | None:
+        """The errors of book + the new entries (with the optional ones or without).
+
+        None when this book needs the full reload to be judged the same (see module docstring).
+        """
+        if _foreign_plugins(self.book.options):
+            return None
+        touched = self.touched(optional)
+        if any(pad.account in touched or pad.source_account in touched for pad in self.book.pads):
+            return None
+        found = list(self._errors[False]) + (self._errors[True] if optional else [])
+        found += validation.validate_duplicate_balances(
+            sorted(self.book.balances + self.balances, key=data.entry_sortkey), self.book.options)
+        days = [self._days[False]] + ([self._days[True]] if optional else [])
+        found += _balance_errors(self.book, touched, self.balances, days)
+        return found
 
 
-def _balance_errors(book: Book, entries: list, touched: set[str], new_balances: list) -> list:
-    """`beancount.ops.balance.check` on book + `entries`, done for the assertions the new
-    entries can change: the new ones, and the book's own on a touched account or a parent
-    of one (the book's other assertions passed when it was loaded and cannot change).
+def _guarded_budget(book: Book) -> tuple[dict, int, str, str] | None:
+    """(budget lines, budget year, income root, expenses root) of the budget book that
+    `plugins.budget_guard` holds this book to; None without the guard or a budget."""
+    config = next((config for name, config in book.options.get("plugin", []) if name == budget_book.GUARD), None)
+    if config is None:
+        return None
+    setting, _ = budget_book.parse_guard_config(config, book.options)
+    if setting is None or not path.isfile(setting.path):
+        return None
+    budget = budget_book.load_budget_book(setting.path)      # loaded with the book: held in memory
+    if not budget.lines:
+        return None
+    return (budget.lines, budget.year, book.options.get("name_income", "Inkomsten"),
+            book.options.get("name_expenses", "Uitgaven"))
+
+
+def _budget_currency_errors(entry: data.Transaction, currency: str, lines: dict, year: int, income_root: str,
+                            expenses_root: str) -> list:
+    """The guard's structural error on a new transaction (plugins.budget_guard): a posting
+    on a budget line of its year in another currency than the budget's counts nowhere.
+    (A posting without a budget line, or outside the year, is a policy finding only.)"""
+    errors = []
+    reported = set()
+    *given, _ = entry.postings
+    numbers: list[Any] = [posting.units.number for posting in given]     # type: ignore[union-attr]
+    rest = -sum(numbers, Decimal(0))
+    for posting in entry.postings:
+        account = posting.account
+        if (account in reported or entry.date.year != year or account not in lines
+                or not budget_model.is_budget_account(account, income_root, expenses_root)):
+            continue
+        reported.add(account)
+        units = posting.units if isinstance(posting.units, Amount) else Amount(rest, currency)  # the auto posting
+        errors.append(budget_guard.CurrencyError(entry.meta, (
+            f"posting of {units} to {account}: the budget of this line is in {budget_model.CURRENCY}, so this "
+            f"amount counts nowhere; book it in {budget_model.CURRENCY} (the foreign amount as a price: @)"), entry))
+    return errors
+
+
+def _balance_errors(book: Book, touched: set[str], new_balances: list, new_days: list[dict]) -> list:
+    """`beancount.ops.balance.check` on book + the new entries, done for the assertions the
+    new entries can change: the new ones, and the book's own on a touched account or a
+    parent of one (the book's other assertions passed when it was loaded and cannot change).
+    `new_days` holds the new transactions' totals per (account, currency) and day.
 
     An assertion on day D holds the sum of the postings before D on its account and the
     accounts below it (a Balance sorts before the day's transactions), in its currency.
@@ -235,19 +339,12 @@ def _balance_errors(book: Book, entries: list, touched: set[str], new_balances: 
                     units = posting.units
                     assert units is not None            # the loaded book is booked
                     days[(account, units.currency)][entry.date] += units.number
-    for entry in entries:
-        if type(entry) is transaction:
-            *given, last = entry.postings
-            first: Any = given[0].units
-            currency = first.currency
-            rest = Decimal(0)
-            for posting in given:
-                number: Any = posting.units.number                 # type: ignore[union-attr]
-                rest -= number
-                for account in targets(posting.account):
-                    days[(account, currency)][entry.date] += number
-            for account in targets(last.account):
-                days[(account, currency)][entry.date] += rest
+    for new_totals in new_days:
+        for (posted, currency), by_day in new_totals.items():
+            for account in targets(posted):
+                into = days[(account, currency)]
+                for date, number in by_day.items():
+                    into[date] += number
     # The running balance after each day, for a bisect by date.
     running: dict[tuple[str, str], tuple[list, list]] = {}
     for key, totals_by_day in days.items():
@@ -366,6 +463,23 @@ def _foreign_plugins(options: dict) -> list[str]:
 
 
 def _raise_first(book: Book, errors: list, origins: Origins, new_entries: list) -> None:
+    raise_first(book, errors, origins, first_dates(new_entries))
+
+
+def first_dates(new_entries: Iterable) -> dict[str, Any]:
+    """Per account, the first date a new transaction posts to it (a statement's period starts there)."""
+    found: dict[str, Any] = {}
+    for entry in new_entries:
+        if isinstance(entry, data.Transaction):
+            for posting in entry.postings:
+                if posting.account not in found or entry.date < found[posting.account]:
+                    found[posting.account] = entry.date
+    return found
+
+
+def raise_first(book: Book, errors: list, origins: Origins, starts: Mapping[str, Any]) -> None:
+    """Raise ImportFileError for the first of `errors` (by date), naming its source file and
+    place (`origins`: import id -> (file, place)); `starts`: `first_dates` of the new entries."""
     if not errors:
         return
     errors = sorted(errors, key=lambda e: (e.entry is None, e.entry.date if e.entry is not None else None))
@@ -375,14 +489,15 @@ def _raise_first(book: Book, errors: list, origins: Origins, new_entries: list) 
     filename, place = origins.get(str(import_id), (book.filename, ""))
     message = " ".join(str(error.message).split())
     if isinstance(entry, data.Balance):
-        message = f"the closing balance does not continue the book: {message}. {culprits(book, entry, new_entries)}"
+        message = f"the closing balance does not continue the book: {message}. {culprits(book, entry, starts)}"
     else:
         message = f"the new entries do not pass bean-check with the book: {message}"
     raise ImportFileError(filename, place, message)
 
 
-def culprits(book: Book, assertion: data.Balance, new_entries: list) -> str:
-    """What most likely keeps a statement's closing balance from continuing the book."""
+def culprits(book: Book, assertion: data.Balance, starts: Mapping[str, Any]) -> str:
+    """What most likely keeps a statement's closing balance from continuing the book
+    (`starts`: per account the first date a new transaction posts to it)."""
     account = assertion.account
     booked = book.bank_entries.get(account, [])
     before = [entry for entry in booked if entry.date < assertion.date]
@@ -390,9 +505,7 @@ def culprits(book: Book, assertion: data.Balance, new_entries: list) -> str:
         return (f"The book holds no entry on {account} before {assertion.date}: is its opening balance "
                 f"in the book (Beginsaldo), or is a statement missing or imported in another format before?")
     # The statement's period: from the first of its lines that this import would add.
-    starts = [entry.date for entry in new_entries if isinstance(entry, data.Transaction)
-              and any(posting.account == account for posting in entry.postings)] or [assertion.date]
-    start = min(starts)
+    start = starts.get(account, assertion.date)
     by_hand = [entry for entry in before if entry.date >= start and IMPORT_ID not in entry.meta]
     other = [entry for entry in before if entry.date >= start and IMPORT_ID in entry.meta]
     lines = [f"{_where(entry)} ({entry.date}, {_amount_on(entry, account)}, typed by hand)" for entry in by_hand]

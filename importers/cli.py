@@ -6,8 +6,9 @@
 
 `extract` is `importers.pipeline.import_files` (the same function Fava's Import page
 calls): the book loaded once under its lock, every file read and checked, only new
-entries written, the output replaced whole. `identify` and `archive` use beangulp's
-importer interface (identification, account, date, the archive layout).
+entries written, the output replaced whole; the entries stream through, one file's at a
+time. `identify` and `archive` use beangulp's importer interface (identification,
+account, date, the archive layout).
 
 Every problem is one line `error: FILE:PLACE: message` on standard error. Exit status:
 0 done; 1 a file, the rules or the book was refused (nothing written, nothing moved);
@@ -107,10 +108,10 @@ def _parser() -> argparse.ArgumentParser:
 def _run(args) -> int:
     if args.command == "extract":
         output = None if args.output == "-" else args.output
+        # The entries stream through (keep=False): the text goes to the file, or to standard
+        # output once it has passed the check.
         result = import_files(args.existing, args.src, output, args.regels, lock_timeout=args.wacht,
-                              any_year=args.any_year)
-        if output is None:
-            sys.stdout.write(result.text)
+                              any_year=args.any_year, keep=False, print_to=sys.stdout if output is None else None)
         for match in result.matched:
             print(str(match), file=sys.stderr)
         print(result.summary("standard output" if output is None else args.output), file=sys.stderr)

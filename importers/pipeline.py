@@ -28,14 +28,18 @@ written then. Another import of the same book waits up to `lock_timeout` seconds
 from __future__ import annotations
 
 import bisect
+import codecs
 import collections
 import contextlib
-from collections.abc import Mapping
 import dataclasses
 import datetime
 import functools
 import gc
+import itertools
+import tempfile
+from collections.abc import Iterable, Iterator, Mapping
 from os import path
+from typing import IO
 
 import beangulp
 from beancount.core import data
@@ -44,7 +48,7 @@ from beancount.parser import parser, printer
 from books.write import DEFAULT_TIMEOUT, BookLocked, book_lock, remove_stale_temp_files, replace_file
 from importers.base import SUSPENSE, duplicate_keys
 from importers.book import IMPORT_ID, Book, load_book
-from importers.check import check_new_entries, entry_errors, reload_errors
+from importers.check import EntryCheck, entry_errors, raise_first, reload_errors, simple
 from importers.errors import ImportFileError
 from importers.rules import load_rules
 from importers.sources import bank_files
@@ -73,6 +77,26 @@ class Match:
 
 
 @dataclasses.dataclass
+class Counts:
+    """How many new directives an import adds, of each kind."""
+
+    transactions: int = 0
+    flagged: int = 0                        # transactions flagged '!' (to categorise)
+    balances: int = 0
+
+    def add(self, entry) -> None:
+        if type(entry) is data.Transaction:
+            self.transactions += 1
+            self.flagged += entry.flag == "!"
+        elif type(entry) is data.Balance:
+            self.balances += 1
+
+    def __add__(self, other: Counts) -> Counts:
+        return Counts(self.transactions + other.transactions, self.flagged + other.flagged,
+                      self.balances + other.balances)
+
+
+@dataclasses.dataclass
 class ImportResult:
     """What an import read, left out and wrote."""
 
@@ -82,34 +106,41 @@ class ImportResult:
     output: str | None                      # the file written; None when nothing was written
     skipped: int = 0                        # already in the book (by import id)
     matched: list[Match] = dataclasses.field(default_factory=list)
+    counts: Counts = dataclasses.field(default_factory=lambda: Counts())
 
     @property
     def transactions(self) -> list[data.Transaction]:
+        """The new transactions (of `entries`: empty when the import did not keep them)."""
         return [entry for entry in self.entries if isinstance(entry, data.Transaction)]
 
     @property
     def flagged(self) -> int:
-        return sum(1 for entry in self.transactions if entry.flag == "!")
+        return self.counts.flagged
 
     @property
     def balances(self) -> int:
-        return sum(1 for entry in self.entries if isinstance(entry, data.Balance))
+        return self.counts.balances
 
     def summary(self, where: str | None = None) -> str:
         where = where or (path.relpath(self.output) if self.output else "nowhere (nothing new)")
-        return (f"{len(self.files)} file(s): {len(self.transactions)} new transaction(s), {self.flagged} of them "
+        return (f"{len(self.files)} file(s): {self.counts.transactions} new transaction(s), {self.flagged} of them "
                 f"flagged '!' (to categorise), {self.balances} balance assertion(s) written to {where}; "
                 f"{self.skipped} already in the book; {len(self.matched)} matched an entry typed by hand")
 
 
 def import_files(book: str, files: list[str], output: str | None, rules: str = DEFAULT_RULES, *,
-                 write: bool = True, lock_timeout: float = DEFAULT_TIMEOUT, any_year: bool = False) -> ImportResult:
+                 write: bool = True, lock_timeout: float = DEFAULT_TIMEOUT, any_year: bool = False,
+                 keep: bool = True, print_to: IO[str] | None = None) -> ImportResult:
     """Import bank `files` (files or folders) into `book`, appending to `output`.
 
     With `write=False` (or `output=None`) nothing is written: the result shows what
     would be. Raises ImportFileError on any bad input, or when the book stays locked
     longer than `lock_timeout` seconds. `any_year` lets entries dated in a year without
     a budget in (for benchmarks on synthetic books; the treasurer never needs it).
+    With `keep=False` the result holds no entries and no text (only their counts): the
+    entries stream through, so an import of 100,000 of them holds one file's at a time.
+    `print_to` gets the text when nothing is written to a file (the command line's
+    standard output), once it has passed the check.
     """
     files = bank_files(list(files))
     if not book:
@@ -125,7 +156,8 @@ def import_files(book: str, files: list[str], output: str | None, rules: str = D
     gc.disable()
     try:
         with lock:
-            return _import_locked(book, files, output if writing else None, rules, output, any_year)
+            return _import_locked(book, files, output if writing else None, rules, output, any_year, keep,
+                                  print_to)
     except BookLocked as exc:
         raise ImportFileError(book, None, f"another import or edit holds the book's lock (waited "
                                           f"{lock_timeout:g} s); nothing was written, try again later") from exc
@@ -134,28 +166,222 @@ def import_files(book: str, files: list[str], output: str | None, rules: str = D
             gc.enable()
 
 
+class _NotStreamable(Exception):
+    """The files cannot stream through in the order given (see `_import_locked`)."""
+
+
 def _import_locked(book_file: str, files: list[str], output: str | None, rules_file: str,
-                   text_target: str | None, any_year: bool) -> ImportResult:
+                   text_target: str | None, any_year: bool, keep: bool, print_to: IO[str] | None) -> ImportResult:
+    """The book loaded once; the files streamed through `Stream` one by one, in the order
+    of `_file_order` (a file's entries made, selected, checked and spooled, then dropped).
+
+    Files given out of that order (or an entry the fast check cannot take one at a time)
+    are read all first and fed in order instead, as the import did before it streamed:
+    the same result, holding every entry at once.
+    """
     book = load_book(book_file)
-    extracted = read_files(book, files, rules_file)
     target = text_target or book.filename
-    plan = select(book, extracted, target, output, any_year)
-    checked = False
-    if plan.matched and plan.balanced:
-        # Statement lines matched entries typed by hand. Where every statement carries its
-        # closing balance, that balance decides: if the statements continue the book with
-        # all their lines, the hand entries were other payments, and nothing is left out.
-        plain = select(book, extracted, target, output, any_year, match_hand=False)
-        errors = entry_errors(book, plain.entries)
-        if not (reload_errors(book, plain.text) if errors is None else errors):
-            plan, checked = plain, True
-    if plan.entries and not checked:
-        check_new_entries(book, plan.text, plan.origins, plan.entries)
-    result = ImportResult(files, plan.entries, plan.text, None, plan.skipped, plan.matched)
-    if output and plan.entries:
-        write_output(output, plan.text, book)
-        result.output = output
-    return result
+    stream = Stream(book, target, output, any_year, keep)
+    try:
+        importers = importers_for(book, rules_file)
+        last = None
+        for filename in files:
+            item = (filename, *read_file(importers, filename))
+            order = _file_order(item)
+            if last is not None and order < last:
+                raise _NotStreamable
+            last = order
+            stream.add(*item)
+    except _NotStreamable:
+        stream.close()
+        stream = Stream(book, target, output, any_year, keep=True)
+        for item in sorted(read_files(book, files, rules_file), key=_file_order):
+            stream.add(*item)
+    with stream:
+        return stream.finish(files, output, print_to)
+
+
+class Stream:
+    """The new entries of an import, file by file in order: selected (`Selector`),
+    refused where they cannot go in (`Refusals`), validated against the loaded book
+    (`importers.check.EntryCheck`) and printed into a spool; then dropped, unless
+    `keep` (Fava's Import page shows them). `finish` judges and writes.
+
+    Statement lines that matched an entry typed by hand are spooled and checked too,
+    apart: if every statement carries its closing balance and the statements continue
+    the book with all their lines, the hand entries were other payments and the lines
+    are imported after all (the plain plan); otherwise they are left out.
+    """
+
+    #: Spooled in memory up to this many bytes, beyond it in a temporary file.
+    SPOOL_MEMORY = 8 << 20
+
+    def __init__(self, book: Book, target: str, output: str | None, any_year: bool, keep: bool):
+        self.book = book
+        self.folder = path.dirname(path.abspath(target))
+        self.output = output
+        self.selector = Selector(book, output)
+        self.refusals = Refusals(book, any_year)
+        self.check = EntryCheck(book)
+        self.spool = tempfile.SpooledTemporaryFile(self.SPOOL_MEMORY)
+        self.skips: list[tuple[int, int]] = []      # spool ranges left out when the matched lines are
+        self.deferred: list[tuple[data.Transaction, tuple[str, str] | None]] = []     # the matched lines
+        self.origins: dict[str, tuple[str, str]] = {}   # of the new balance assertions and entries with errors
+        self.counts = {False: Counts(), True: Counts()}  # without / of the matched lines
+        self.balanced = True                        # every file read carries closing balances
+        self.simple = True                          # every entry is one EntryCheck takes
+        self.kept: list[tuple[object, bool]] | None = [] if keep else None     # (entry, matched)
+
+    def add(self, filename: str, importer, entries: list) -> None:
+        """One file's entries, in order (the importer's `origins` name their places)."""
+        self.balanced = self.balanced and any(type(entry) is data.Balance for entry in entries)
+        origins = importer.origins
+        self.selector.cover(entries)
+        header = file_header(filename, importer, self.folder).encode("utf-8")
+        header_at = None
+        only_matched = True
+        for entry in entries:
+            import_id = entry.meta.get(IMPORT_ID)
+            verdict = self.selector.decide(entry, origins)
+            origin = origins.pop(import_id, None) if import_id else None      # held only where needed
+            if verdict is DUPLICATE:
+                continue
+            matched = verdict is not NEW
+            if not simple(entry):
+                if self.kept is None:
+                    raise _NotStreamable
+                self.simple = False
+            if header_at is None:
+                header_at = self._write(header)
+            start = self._write(("\n" + format_entry(entry)).encode("utf-8"))
+            if matched:
+                self.skips.append((start, self.spool.tell()))
+                self.deferred.append((entry, origin))
+            else:
+                only_matched = False
+                self.refusals.check(entry, origin)
+            if self.check.add(entry, matched) or type(entry) is data.Balance:
+                if import_id and origin is not None:
+                    self.origins[import_id] = origin
+            self.counts[matched].add(entry)
+            if self.kept is not None:
+                self.kept.append((entry, matched))
+        if header_at is not None and only_matched:
+            self.skips.append((header_at, header_at + len(header)))
+
+    def _write(self, chunk: bytes) -> int:
+        """Spool `chunk`; where it starts."""
+        try:
+            start = self.spool.tell()
+            self.spool.write(chunk)
+        except OSError as exc:
+            raise ImportFileError(self.output or "standard output", None,
+                                  f"cannot write ({exc.strerror or exc}); the file is unchanged") from None
+        return start
+
+    def finish(self, files: list[str], output: str | None, print_to: IO[str] | None) -> ImportResult:
+        """Judge the new entries with the book, then write them (to `output`, or to `print_to`)."""
+        matched = self.selector.matched
+        plain = False
+        if matched and self.balanced:
+            # Statement lines matched entries typed by hand. Where every statement carries its
+            # closing balance, that balance decides: if the statements continue the book with
+            # all their lines, the hand entries were other payments, and nothing is left out.
+            for entry, origin in self.deferred:
+                self.refusals.check(entry, origin)
+            errors = self._errors(optional=True)
+            plain = not (reload_errors(self.book, self.text(plain=True)) if errors is None else errors)
+        counts = self.counts[False] + self.counts[True] if plain else self.counts[False]
+        if counts.transactions + counts.balances and not plain:
+            errors = self._errors(optional=False)
+            if errors is None:
+                errors = reload_errors(self.book, self.text(plain=False))
+            raise_first(self.book, errors, self.origins, self.check.first_dates)
+        result = ImportResult(files, [], "", None, self.selector.skipped, [] if plain else matched, counts)
+        if self.kept is not None:
+            result.entries = [entry for entry, was_matched in self.kept if plain or not was_matched]
+            result.text = self.text(plain)
+        if counts.transactions + counts.balances:
+            if output:
+                write_output(output, self.pieces(plain), self.book)
+                result.output = output
+            elif print_to is not None:
+                print_to.writelines(self.pieces(plain))
+        return result
+
+    def _errors(self, optional: bool) -> list | None:
+        if self.simple:
+            return self.check.errors(optional)
+        entries = [entry for entry, matched in self.kept or [] if optional or not matched]
+        return entry_errors(self.book, entries)
+
+    def text(self, plain: bool) -> str:
+        """The text the import adds (with the matched lines, or without)."""
+        return "".join(self.pieces(plain))
+
+    def pieces(self, plain: bool, size: int = 1 << 20) -> Iterator[str]:
+        """The spooled text in pieces (with the matched lines, or without)."""
+        decoder = codecs.getincrementaldecoder("utf-8")()
+        spool = self.spool
+        end = spool.seek(0, 2)
+        spool.seek(0)
+        for start, stop in [*([] if plain else self.skips), (end, end)]:
+            while spool.tell() < start:
+                yield decoder.decode(spool.read(min(size, start - spool.tell())))
+            spool.seek(stop)
+        yield decoder.decode(b"", final=True)
+
+    def close(self) -> None:
+        self.spool.close()
+
+    def __enter__(self) -> Stream:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
+#: `Selector.decide`'s verdicts besides a match: already known, or new.
+DUPLICATE = "duplicate"
+NEW = "new"
+
+
+class Selector:
+    """What is new, entry by entry in file order: left out are entries already in the book
+    (or in `output`, when the book does not include it), or met earlier in this run, and
+    (with `match_hand`) statement lines typed by hand (`HandEntries`, for the dates
+    `first` to `last`, and more with `cover`)."""
+
+    def __init__(self, book: Book, output: str | None = None, match_hand: bool = True,
+                 first: datetime.date | None = None, last: datetime.date | None = None):
+        self.seen = set(book.import_ids)
+        if output and path.exists(output) and path.abspath(output) not in _included(book):
+            self.seen |= _ids_in(output)             # an output the book does not include still counts
+        self.hand = HandEntries(book, first, last) if match_hand else None
+        self.skipped = 0
+        self.matched: list[Match] = []
+
+    def cover(self, entries: list) -> None:
+        """Entries typed by hand can match `entries` (of the next file) too."""
+        if self.hand is not None and entries:
+            dates = [entry.date for entry in entries]
+            self.hand.cover(min(dates), max(dates))
+
+    def decide(self, entry, origins: Mapping[str, tuple[str, str]]):
+        """DUPLICATE, NEW, or the entry typed by hand that the statement line matches."""
+        keys = duplicate_keys(entry)
+        seen = self.seen
+        if any(key in seen for key in keys):
+            self.skipped += 1
+            return DUPLICATE
+        seen.update(keys)
+        match = self.hand.match(entry) if self.hand is not None else None
+        if match is None:
+            return NEW
+        units = entry.postings[0].units
+        self.matched.append(Match(_place(origins, entry), _where(match), entry.date,
+                                  f"{units.number} {units.currency}"))
+        return match
 
 
 @dataclasses.dataclass
@@ -182,28 +408,28 @@ def plan_import(book: Book, files: list[str], rules_file: str, target: str, outp
     return select(book, read_files(book, files, rules_file), target, output, any_year)
 
 
-def read_files(book: Book, files: list[str], rules_file: str) -> list[tuple]:
-    """(file, importer, entries) of every bank file, each read completely and checked."""
+def importers_for(book: Book, rules_file: str) -> list:
+    """The importers of every format, with the rules, for `book`."""
     if SUSPENSE not in book.open_accounts:
         raise ImportFileError(book.filename, None, f"the suspense account {SUSPENSE} is not opened in the book")
-    importers = make_importers(book, load_rules(rules_file, book.open_accounts))
+    return make_importers(book, load_rules(rules_file, book.open_accounts))
+
+
+def read_files(book: Book, files: list[str], rules_file: str) -> list[tuple]:
+    """(file, importer, entries) of every bank file, each read completely and checked."""
+    importers = importers_for(book, rules_file)
     return [(filename, *read_file(importers, filename)) for filename in files]
 
 
 def select(book: Book, extracted: list[tuple], target: str, output: str | None = None, any_year: bool = False,
            match_hand: bool = True) -> Plan:
-    """What is new: left out are entries already in the book (or in `output`, when the
-    book does not include it), or met earlier in this run, and (with `match_hand`)
-    statement lines typed by hand. `target` is the file the text will go to (its folder
-    is where the printed bank file paths are relative to)."""
-    seen = set(book.import_ids)
-    if output and path.exists(output) and path.abspath(output) not in _included(book):
-        seen |= _ids_in(output)             # an output the book does not include still counts
+    """What is new of all the files read (`Selector`, in `_file_order`), and refused
+    (`Refusals`). `target` is the file the text will go to (its folder is where the
+    printed bank file paths are relative to)."""
     dates = [entry.date for _, _, entries in extracted for entry in entries]
-    hand = HandEntries(book, min(dates, default=datetime.date.min), max(dates, default=datetime.date.min))
+    selector = Selector(book, output, match_hand,
+                        min(dates, default=datetime.date.min), max(dates, default=datetime.date.min))
     new: list = []
-    skipped = 0
-    matched: list[Match] = []
     # The importers' own maps of import id -> (file, place), looked through, not copied.
     origins: Mapping[str, tuple[str, str]] = collections.ChainMap(
         *{id(importer): importer.origins for _, importer, _ in extracted}.values())
@@ -211,27 +437,14 @@ def select(book: Book, extracted: list[tuple], target: str, output: str | None =
     balanced = True
     for filename, importer, entries in sorted(extracted, key=_file_order):
         balanced = balanced and any(isinstance(entry, data.Balance) for entry in entries)
-        kept = []
-        for entry in entries:
-            keys = duplicate_keys(entry)
-            if any(key in seen for key in keys):
-                skipped += 1
-                continue
-            seen.update(keys)
-            match = hand.match(entry) if match_hand else None
-            if match is not None:
-                units = entry.postings[0].units
-                matched.append(Match(_place(origins, entry), _where(match), entry.date,
-                                     f"{units.number} {units.currency}"))
-                continue
-            kept.append(entry)
+        kept = [entry for entry in entries if selector.decide(entry, origins) is NEW]
         if kept:
             groups.append((filename, importer, kept))
             new.extend(kept)
-    if not any_year:
-        check_budget_years(book, new, origins)
-    check_closed_periods(book, new, origins)
-    return Plan(new, groups, target, origins, skipped, matched, balanced)
+    refusals = Refusals(book, any_year)
+    for entry in new:
+        refusals.check(entry, origins.get(str(entry.meta.get(IMPORT_ID))))
+    return Plan(new, groups, target, origins, selector.skipped, selector.matched, balanced)
 
 
 def make_importers(book: Book, rules) -> list:
@@ -291,35 +504,32 @@ def _kind(filename: str) -> str:
     return ""
 
 
-def check_budget_years(book: Book, entries: list, origins: Mapping[str, tuple[str, str]]) -> None:
-    """Refuse entries dated in a year the books hold no budget for (a 2023 statement in the 2022 book)."""
-    years = book.budget_years
-    if years is None:
-        return
-    for entry in entries:
-        if isinstance(entry, data.Transaction) and entry.date.year not in years:
-            filename, place = origins.get(str(entry.meta.get(IMPORT_ID)), (book.filename, ""))
+class Refusals:
+    """What no new entry may be, whatever the check says: dated in a year the books hold no
+    budget for (a 2023 statement in the 2022 book; unless `any_year`), or in a period the
+    book has closed (`make afsluiten`, plugins.closed_periods: bean-check would report it at
+    the closing record afterwards; the import refuses it before anything is written, and a
+    correction goes in a later, open period)."""
+
+    def __init__(self, book: Book, any_year: bool = False):
+        self.book = book
+        self.years = None if any_year else book.budget_years
+        closings, _ = read_closings(book.entries)
+        self.closed = closings[-1] if closings else None
+
+    def check(self, entry, origin: tuple[str, str] | None) -> None:
+        """Raise ImportFileError, naming the entry's `origin` (file, place), if it is refused."""
+        years, closed, book = self.years, self.closed, self.book
+        if years is not None and type(entry) is data.Transaction and entry.date.year not in years:
+            filename, place = origin or (book.filename, "")
             held = ", ".join(str(year) for year in sorted(years)) or "none"
             raise ImportFileError(
                 filename, place,
                 f"the statement has entries dated {entry.date.year} ({entry.date}), but the books hold no budget "
                 f"for {entry.date.year} (budget years of {path.relpath(book.filename)}: {held}); import it into "
                 f"the book of {entry.date.year}")
-
-
-def check_closed_periods(book: Book, entries: list, origins: Mapping[str, tuple[str, str]]) -> None:
-    """Refuse new entries dated in a period the book has closed (`make afsluiten`, plugins.closed_periods).
-
-    bean-check would report them at the closing record afterwards; the import refuses them before
-    anything is written. A correction goes in a later, open period.
-    """
-    closings, _ = read_closings(book.entries)
-    if not closings:
-        return
-    closed = closings[-1]
-    for entry in entries:
-        if entry.date <= closed.date:
-            filename, place = origins.get(str(entry.meta.get(IMPORT_ID)), (book.filename, ""))
+        if closed is not None and entry.date <= closed.date:
+            filename, place = origin or (book.filename, "")
             record = f"{closed.meta.get('filename')}:{closed.meta.get('lineno')}"
             raise ImportFileError(
                 filename, place,
@@ -337,14 +547,43 @@ class HandEntries:
     three identical payments and one typed by hand import two.
     """
 
-    def __init__(self, book: Book, first: datetime.date, last: datetime.date):
-        """The entries typed by hand that can match statement lines dated `first` to `last`."""
-        equity = book.options.get("name_equity", "Equity")
+    def __init__(self, book: Book, first: datetime.date | None = None, last: datetime.date | None = None):
+        """The entries typed by hand that can match statement lines dated `first` to `last`
+        (more with `cover`; none before it when no dates are given)."""
+        self.book = book
+        self._equity = book.options.get("name_equity", "Equity")
         self._candidates: dict[tuple[str, object], list[tuple[datetime.date, int, data.Transaction]]] = \
             collections.defaultdict(list)
+        self._covered: tuple[datetime.date, datetime.date] | None = None     # (low, high) indexed so far
+        self._used: set[int] = set()
+        if first is not None and last is not None:
+            self.cover(first, last)
+
+    def cover(self, first: datetime.date, last: datetime.date) -> None:
+        """Index the entries typed by hand that can match statement lines dated `first` to
+        `last` too (a streamed import covers each file's dates as it comes)."""
         window = datetime.timedelta(days=MATCH_DAYS)
         low, high = _shift(first, -window), _shift(last, window)
-        for account, booked in book.bank_entries.items():
+        if self._covered is None:
+            ranges = [(low, high)]
+            self._covered = (low, high)
+        else:
+            covered_low, covered_high = self._covered
+            ranges = [(low, covered_low - datetime.timedelta(days=1))] if low < covered_low else []
+            if high > covered_high:
+                ranges.append((covered_high + datetime.timedelta(days=1), high))
+            self._covered = (min(low, covered_low), max(high, covered_high))
+        touched = set()
+        for low, high in ranges:
+            touched |= self._index(low, high)
+        for key in touched:
+            self._candidates[key].sort(key=lambda item: (item[0], item[1]))
+
+    def _index(self, low: datetime.date, high: datetime.date) -> set:
+        """Add the entries typed by hand dated `low` to `high`; the candidate keys added to."""
+        touched = set()
+        equity = self._equity
+        for account, booked in self.book.bank_entries.items():
             start = bisect.bisect_left(booked, low, key=lambda entry: entry.date)
             stop = bisect.bisect_right(booked, high, key=lambda entry: entry.date)
             for entry in booked[start:stop]:
@@ -357,9 +596,8 @@ class HandEntries:
                     if posting.account == account and posting.units is not None:
                         key = (account, posting.units)
                         self._candidates[key].append((entry.date, id(entry), entry))
-        for candidates in self._candidates.values():
-            candidates.sort(key=lambda item: (item[0], item[1]))
-        self._used: set[int] = set()
+                        touched.add(key)
+        return touched
 
     def match(self, entry) -> data.Transaction | None:
         if not isinstance(entry, data.Transaction) or not entry.postings:
@@ -397,9 +635,14 @@ def render(groups: list, target: str) -> str:
     folder = path.dirname(path.abspath(target))
     parts = []
     for filename, importer, entries in groups:
-        parts.append(f"\n; {path.relpath(filename, folder)} ({importer.format_name.removesuffix(' file')})\n")
+        parts.append(file_header(filename, importer, folder))
         parts.extend("\n" + format_entry(entry) for entry in entries)
     return "".join(parts)
+
+
+def file_header(filename: str, importer, folder: str) -> str:
+    """The comment before a bank file's entries: its path relative to `folder` and its format."""
+    return f"\n; {path.relpath(filename, folder)} ({importer.format_name.removesuffix(' file')})\n"
 
 
 def format_entry(entry) -> str:
@@ -444,8 +687,8 @@ def _escape(text: str) -> str:
     return text.replace("\\", "\\\\").replace('"', '\\"')
 
 
-def write_output(output: str, text: str, book: Book) -> None:
-    """Append `text` to `output` by replacing the file whole (the caller holds the book's lock)."""
+def write_output(output: str, text: str | Iterable[str], book: Book) -> None:
+    """Append `text` (or its pieces) to `output` by replacing the file whole (the caller holds the book's lock)."""
     try:
         with open(output, encoding="utf-8") as file:
             old = file.read()
@@ -459,7 +702,7 @@ def write_output(output: str, text: str, book: Book) -> None:
         old += "\n"
     try:
         remove_stale_temp_files(output)
-        replace_file(output, old + text)
+        replace_file(output, [old, text] if isinstance(text, str) else itertools.chain([old], text))
     except OSError as exc:
         raise ImportFileError(output, None, f"cannot write ({exc.strerror or exc}); the file is unchanged") from None
 

@@ -141,3 +141,30 @@ def test_the_fast_printer_prints_what_beancounts_printer_prints(tmp_path):
                for number in ("0.00", "-0.05", "1.5", "100", "1E+2", "12.345", "1234567.89")]
     for entry in entries + [odd, odd._replace(payee=None, narration="alleen tekst")] + numbers:
         assert format_entry(entry) == printer.format_entry(entry)
+
+
+def test_the_budget_guards_structural_error_is_refused_by_both(tmp_path):
+    """A plugin's structural error on the new entries (plugins.budget_guard: a posting on a
+    budget line in another currency than the budget's) refuses the import as bean-check does;
+    a posting without a budget line is a policy finding only, for both."""
+    import shutil
+
+    from bankhelpers import REPO
+
+    shutil.copytree(REPO / "ledger", tmp_path / "ledger")
+    shutil.copytree(REPO / "queries", tmp_path / "queries")
+    budget = tmp_path / "ledger" / "begroting-2022.beancount"
+    book_file = tmp_path / "book.beancount"
+    book_file.write_text(book_text(SYNTHETIC_ACCOUNTS, [], include=None)
+                         + f"""\nplugin "plugins.budget_guard" "{{'budget': '{budget}'}}"\n
+2000-01-01 open Activa:Bank:Dollars USD
+2000-01-01 open Uitgaven:Administratie
+2000-01-01 open Uitgaven:Zonderregel
+""", encoding="utf-8")
+    book = load_book(str(book_file))
+    for account, refused in (("Uitgaven:Administratie", True), ("Uitgaven:Zonderregel", False)):
+        for currency, bank in (("USD", "Activa:Bank:Dollars"), ("EUR", "Activa:Bank:Betaalrekening")):
+            text = (f'\n2022-03-02 * "Kantoor" "papier"\n  import-id: "x:{account}:{currency}"\n'
+                    f"  {bank}  -12.50 {currency}\n  {account}\n")
+            fast, full = check.final_errors(book, text), check.reload_errors(book, text)
+            assert bool(fast) == bool(full) == (refused and currency == "USD"), (account, currency, fast, full)
