@@ -335,7 +335,9 @@ def _balance_errors(book: Book, touched: set[str], new_balances: list, new_days:
     for entry in book.entries:
         if type(entry) is transaction:
             for posting in entry.postings:
-                for account in targets(posting.account):
+                # toward.get first: a call per posting of the whole book was most of this loop's cost
+                accounts = toward.get(posting.account)
+                for account in targets(posting.account) if accounts is None else accounts:
                     units = posting.units
                     assert units is not None            # the loaded book is booked
                     days[(account, units.currency)][entry.date] += units.number

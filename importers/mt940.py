@@ -19,11 +19,10 @@ A statement-level `:86:` after the closing balance (ING) and trailer lines (`-`,
 """
 
 import datetime
+import functools
 import io
 import re
 from decimal import Decimal
-
-import mt940
 
 from importers import ibans
 from importers.base import BankImporter, clean
@@ -31,8 +30,18 @@ from importers.dutch86 import parse_86
 from importers.errors import ImportFileError
 from importers.statement import Entry, Statement, decode, read_bytes
 
-OPTIONS = mt940.Options(reversal_sign=True, unbounded_details=True, merge_keeps_values=True,
-                        case_insensitive_marks=True, strip_bom=True)
+
+
+@functools.cache
+def _library():
+    """The mt940 library and its options, imported at the first MT940 file: an import of other
+    formats does not pay for it."""
+    import mt940
+
+    options = mt940.Options(reversal_sign=True, unbounded_details=True, merge_keeps_values=True,
+                            case_insensitive_marks=True, strip_bom=True)
+    return mt940, options
+
 _TAG = re.compile(r"^:(\d{2}[A-Z]?):")
 _BALANCE = re.compile(r"^([CD])(\d{6})([A-Z]{3})(\d{1,15},\d{0,2})$")
 # The amount's comma is mandatory in SWIFT, but Knab writes whole amounts without it.
@@ -132,7 +141,8 @@ class Mt940Importer(BankImporter):
                 )
         library_text = "\n".join(f":{tag}:" + "\n".join(content) for tag, number, content in block.records) + "\n"
         try:
-            parsed = mt940.parse_statements(io.StringIO(library_text), encoding=self.encoding, options=OPTIONS)
+            library, options = _library()
+            parsed = library.parse_statements(io.StringIO(library_text), encoding=self.encoding, options=options)
         except (RuntimeError, ValueError, ArithmeticError) as exc:
             raise ImportFileError(
                 filepath, place, f"MT940 record not understood: {exc.args[0] if exc.args else exc}"
