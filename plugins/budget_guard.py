@@ -68,19 +68,20 @@ from plugins.budget_book import GUARD, load_budget_book, parse_guard_config
 from plugins.budget_model import (
     APPROVAL_META,
     CURRENCY,
+    EQUITY_ROOT,
     QUARTERS,
     ZERO,
+    BookPostings,
     BudgetLine,
     Judgement,
     Verdict,
     format_amount,
-    is_budget_account,
     judge,
     natural_amount,
     quarter_end,
     quarter_of,
     quarter_start,
-    read_approvals,
+    book_postings,
 )
 from plugins.config import ConfigError
 from plugins.errors import OverrunError, UnbudgetedError, first_and_more
@@ -117,7 +118,8 @@ def budget_guard(entries, options_map, config_str=None):
 
     income_root = options_map.get("name_income", "Inkomsten")
     expenses_root = options_map.get("name_expenses", "Uitgaven")
-    approvals, approval_errors = read_approvals(entries, expenses_root)
+    gathered = book_postings(entries, income_root, expenses_root, options_map.get("name_equity", EQUITY_ROOT))
+    approvals, approval_errors = gathered.approvals, gathered.approval_errors
     errors.extend(BudgetGuardError(e.source, e.message, e.entry) for e in approval_errors)
     for approval in approvals:
         line = lines.get(approval.account)
@@ -126,7 +128,7 @@ def budget_guard(entries, options_map, config_str=None):
                 f"approval ({approval.decision}) names {approval.account}, which is not an expense line "
                 f"of the budget {setting.written}"), None))
 
-    postings, posting_errors = _postings_by_line(entries, lines, year, setting.written, income_root, expenses_root)
+    postings, posting_errors = _postings_by_line(gathered, lines, year, setting.written, income_root)
     errors.extend(posting_errors)
     judgements = judge(lines, _actuals_of(postings), approvals, setting.policy)
     errors.extend(_overrun_errors(judgements, postings, year, setting.source))
@@ -139,55 +141,65 @@ def _depend_on(options_map, filenames):
         options_map["include"] = sorted(set(options_map["include"]) | set(filenames))
 
 
-_UNSEEN = object()  # an account not classified yet
-_NO_LINE = object()  # an income or expense account without a budget line
+# What the budget cannot judge about a transaction's postings on an account (one error each).
+_OUTSIDE, _NO_LINE, _FOREIGN = "outside the year", "no budget line", "another currency"
 
 
-def _postings_by_line(entries, lines, year, budget_name, income_root, expenses_root):
-    """One pass: each expense line's EUR postings in date order, and errors for postings the budget
-    cannot judge (no budget line, outside the budget year, another currency than the budget's)."""
-    postings: dict[str, list[tuple]] = collections.defaultdict(list)
-    errors: list = []
-    # Each account classified once (a book has a few dozen, asked once per posting):
-    # None = not an income or expense account; otherwise its budget line, or _NO_LINE.
-    kinds: dict[str, object] = {}
-    spending = {account for account, line in lines.items() if not line.income}  # the lines whose postings count
-    negated = {account for account in spending if natural_amount(account, Decimal(1), income_root) < 0}
-    transaction = data.Transaction
-    for entry in entries:
-        if type(entry) is not transaction:
+def _postings_by_line(gathered: BookPostings, lines, year, budget_name, income_root):
+    """Each expense line's EUR postings of the budget year in date order, and one error per
+    transaction and account that the budget cannot judge: dated outside the budget year, on an
+    account without a budget line, or in another currency than the budget's (in the book's order).
+
+    From the book's gathered postings (budget_model.book_postings), shared with the fund and
+    condition guards and the reports.
+    """
+    postings: dict[str, list[tuple]] = {}
+    problems: dict[tuple[int, str], tuple] = {}  # (id(transaction), account) -> (transaction, account, kind, units)
+    for account in gathered.budget_accounts:
+        line = lines.get(account)
+        bookings = gathered.bookings[account]
+        negate = natural_amount(account, Decimal(1), income_root) < 0
+        if line is not None and bookings and bookings[0][0].year == year == bookings[-1][0].year:
+            if not line.income:  # the common case: all in the year, the gathered list as it is
+                postings[account] = [(d, -n, e) for d, n, e in bookings] if negate else bookings
             continue
-        reported: set[str] | None = None
-        for posting in entry.postings:
-            account = posting.account
-            kind = kinds.get(account, _UNSEEN)
-            if kind is _UNSEEN:
-                kind = kinds[account] = (lines.get(account, _NO_LINE)
-                                         if is_budget_account(account, income_root, expenses_root) else None)
-            if kind is None or (reported is not None and account in reported):
-                continue
-            units = posting.units
-            if entry.date.year == year and kind is not _NO_LINE and (units is None or units.currency == CURRENCY):
-                if account in spending and units is not None and units.number is not None:
-                    number = units.number
-                    postings[account].append((entry.date, -number if account in negated else number, entry))
-                continue
-            if reported is None:
-                reported = set()
-            reported.add(account)
-            if entry.date.year != year:
-                errors.append(UnbudgetedError(entry.meta, (
-                    f"posting to {account} dated {entry.date} is outside the budget year {year} "
-                    f"of {budget_name}"), entry))
-            elif kind is _NO_LINE:
-                errors.append(UnbudgetedError(entry.meta, (
-                    f"{account} has no budget line in {budget_name}: post to a budget line, "
-                    f"or add the line to the budget (begrotingswijziging)"), entry))
-            else:
-                errors.append(CurrencyError(entry.meta, (
-                    f"posting of {units} to {account}: the budget of this line is in {CURRENCY}, so this "
-                    f"amount counts nowhere; book it in {CURRENCY} (the foreign amount as a price: @)"), entry))
+        collected = []
+        for date, number, entry in bookings:
+            if date.year != year:
+                problems.setdefault((id(entry), account), (entry, account, _OUTSIDE, None))
+            elif line is None:
+                problems.setdefault((id(entry), account), (entry, account, _NO_LINE, None))
+            elif not line.income:
+                collected.append((date, -number if negate else number, entry))
+        if collected:
+            postings[account] = collected
+    for entry, posting in gathered.foreign:
+        account = posting.account
+        kind = _OUTSIDE if entry.date.year != year else _NO_LINE if account not in lines else _FOREIGN
+        problems.setdefault((id(entry), account), (entry, account, kind, posting.units))
+    errors = [_unjudged_error(entry, account, kind, units, year, budget_name)
+              for entry, account, kind, units in sorted(problems.values(), key=_book_order)]
     return postings, errors
+
+
+def _book_order(problem: tuple) -> tuple:
+    """Beancount's order of transactions (date, line), then the posting's place in its transaction."""
+    entry, account = problem[0], problem[1]
+    place = next((i for i, posting in enumerate(entry.postings) if posting.account == account), 0)
+    return entry.date, (entry.meta or {}).get("lineno", 0), place
+
+
+def _unjudged_error(entry, account, kind, units, year, budget_name):
+    if kind is _OUTSIDE:
+        return UnbudgetedError(entry.meta, (
+            f"posting to {account} dated {entry.date} is outside the budget year {year} of {budget_name}"), entry)
+    if kind is _NO_LINE:
+        return UnbudgetedError(entry.meta, (
+            f"{account} has no budget line in {budget_name}: post to a budget line, "
+            f"or add the line to the budget (begrotingswijziging)"), entry)
+    return CurrencyError(entry.meta, (
+        f"posting of {units} to {account}: the budget of this line is in {CURRENCY}, so this "
+        f"amount counts nowhere; book it in {CURRENCY} (the foreign amount as a price: @)"), entry)
 
 
 def _actuals_of(postings: dict[str, list[tuple]]) -> dict[str, dict[int, Decimal]]:

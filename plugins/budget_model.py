@@ -32,6 +32,7 @@ from __future__ import annotations
 import datetime
 import enum
 import functools
+import operator
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -43,6 +44,7 @@ from beancount.core import data
 
 INCOME_ROOT = "Inkomsten"
 EXPENSES_ROOT = "Uitgaven"
+EQUITY_ROOT = "Vermogen"
 CURRENCY = "EUR"
 QUARTERS = (1, 2, 3, 4)
 
@@ -246,37 +248,25 @@ def booked_by_quarter(
 ) -> tuple[dict[str, dict[int, Booked]], int]:
     """Income and expenses booked per account and quarter of the year, EUR only.
 
-    One pass over the entries. Returns (account -> quarter -> Booked, only quarters with
-    postings) and the number of postings on income and expense accounts outside the year.
+    From the book's gathered postings (book_postings). Returns (account -> quarter -> Booked,
+    only quarters with postings) and the number of postings on income and expense accounts
+    outside the year.
     queries/realisatie.bql answers the same question for bean-query and Fava's Query
     page; tests/test_realisatie.py checks that both agree.
     """
-    # Per account its four quarters' [amount, count]; each account classified once (a book
-    # has a few dozen accounts, asked once per posting).
-    sums: dict[str, list[list]] = {}
-    budget_account: dict[str, bool] = {}
+    gathered = book_postings(entries, income_root, expenses_root)
+    sums: dict[str, list[list]] = {}  # per account its four quarters' [amount, count]
     outside = 0
-    transaction = data.Transaction
-    for entry in entries:
-        if type(entry) is not transaction:
-            continue
-        date = entry.date
-        for posting in entry.postings:
-            account = posting.account
-            on_budget = budget_account.get(account)
-            if on_budget is None:
-                on_budget = budget_account[account] = is_budget_account(account, income_root, expenses_root)
-            units = posting.units
-            if not on_budget or units is None or units.currency != CURRENCY:
-                continue
+    for account in gathered.budget_accounts:
+        quarters = None
+        for date, number, _ in gathered.bookings[account]:
             if date.year != year:
                 outside += 1
                 continue
-            quarters = sums.get(account)
             if quarters is None:
                 quarters = sums[account] = [[ZERO, 0] for _ in QUARTERS]
             cell = quarters[quarter_of(date) - 1]
-            cell[0] += units.number
+            cell[0] += number
             cell[1] += 1
     booked = {account: {quarter: Booked(natural_amount(account, amount, income_root), count)
                         for quarter, (amount, count) in zip(QUARTERS, quarters, strict=True) if count}
@@ -289,10 +279,7 @@ def foreign_postings(
 ) -> list[tuple[data.Transaction, data.Posting]]:
     """Postings on income and expense accounts in another currency than the budget's: they count
     nowhere in the figures (plugins.budget_guard reports each as an error of the book)."""
-    return [(entry, posting) for entry in entries if isinstance(entry, data.Transaction)
-            for posting in entry.postings
-            if posting.units is not None and posting.units.currency != CURRENCY
-            and is_budget_account(posting.account, income_root, expenses_root)]
+    return list(book_postings(entries, income_root, expenses_root).foreign)
 
 
 def actuals_by_quarter(
@@ -332,27 +319,8 @@ def read_approvals(entries: Iterable, expenses_root: str = EXPENSES_ROOT) -> tup
     `bestuursbesluit: "DECISION"` metadata on a transaction or posting; the latter
     approves the transaction's (positive) spending on each expense account it names.
     """
-    found: list[Approval] = []
-    errors: list[ModelError] = []
-    transaction, custom = data.Transaction, data.Custom
-    for entry in entries:
-        kind = type(entry)
-        if kind is transaction:
-            # The common case first, without a call: no approval on the transaction or its postings.
-            if APPROVAL_META not in (entry.meta or ()):
-                for posting in entry.postings:
-                    if APPROVAL_META in (posting.meta or ()):
-                        break
-                else:
-                    continue
-            _transaction_approvals(entry, expenses_root, found, errors)
-        elif kind is custom and entry.type == APPROVAL_TYPE:
-            approval, message = _custom_approval(entry)
-            if approval is None:
-                errors.append(ModelError(entry.meta, message, entry))
-            else:
-                found.append(approval)
-    return found, errors
+    gathered = book_postings(entries, expenses_root=expenses_root)
+    return list(gathered.approvals), list(gathered.approval_errors)
 
 
 def _transaction_approvals(entry: data.Transaction, expenses_root: str, found: list[Approval],
@@ -399,6 +367,115 @@ def _custom_approval(entry: data.Custom) -> tuple[Approval | None, str]:
     if not isinstance(decision, str) or not decision.strip():
         return None, f"approval must name the board decision; {usage}"
     return Approval(entry.date, account, amount.number, decision.strip(), entry.meta), ""
+
+
+# ---------------------------------------------------------------- the book's postings, gathered once
+
+# One EUR posting on an account: (date, number as booked, its transaction).
+Booking = tuple[datetime.date, Decimal, data.Transaction]
+
+
+@dataclass(frozen=True)
+class BookPostings:
+    """What the guards and the reports read from every transaction of a book, in one pass.
+
+    bookings: per income, expense or equity account, its EUR postings as Bookings in date
+      order (the book's order within a day); budget_accounts: the income and expense
+      accounts among them; foreign: the postings on income and expense accounts in another
+      currency; approvals and approval_errors: the board's approvals (see read_approvals).
+    Shared by every caller that asks about the same transactions: never change its lists.
+    """
+
+    roots: tuple[str, str, str]
+    bookings: Mapping[str, list[Booking]]
+    budget_accounts: frozenset[str]
+    foreign: Sequence[tuple[data.Transaction, data.Posting]]
+    approvals: Sequence[Approval]
+    approval_errors: Sequence[ModelError]
+
+
+# The last gathering: (roots, the transactions and approval records it read, BookPostings).
+_GATHERED: list[tuple[tuple[str, str, str], list, BookPostings]] = []
+
+
+def book_postings(entries: Iterable, income_root: str = INCOME_ROOT, expenses_root: str = EXPENSES_ROOT,
+                  equity_root: str = EQUITY_ROOT) -> BookPostings:
+    """The book's postings as the budget, fund and condition guards and the reports read them.
+
+    The guards run one after the other on the same book (Beancount hands each plugin the
+    list the one before returned: ours add queries and Fava budgets, never change a
+    transaction), and the reports read it again after them; walking every posting once per
+    reader was most of the plugins' cost. So the gathering is kept with the transactions
+    and approval records it was made from (held, so no object's id can be reused) and
+    handed out again when asked about the very same ones in the same order (compared by
+    identity, in C). Anything else is gathered afresh.
+    """
+    transaction, custom = data.Transaction, data.Custom
+    read = [entry for entry in entries
+            if type(entry) is transaction or (type(entry) is custom and entry.type == APPROVAL_TYPE)]
+    roots = (income_root, expenses_root, equity_root)
+    if _GATHERED and _GATHERED[0][0] == roots and _same_objects(_GATHERED[0][1], read):
+        return _GATHERED[0][2]
+    gathered = _gather(read, roots)
+    _GATHERED[:] = [(roots, read, gathered)]
+    return gathered
+
+
+def _same_objects(kept: list, read: list) -> bool:
+    """The very same objects in the same order: by identity only (`==` would compare an equal
+    book loaded again value by value, slower than gathering it afresh)."""
+    return len(kept) == len(read) and all(map(operator.is_, kept, read))
+
+
+def _gather(read: list, roots: tuple[str, str, str]) -> BookPostings:
+    income_root, expenses_root, equity_root = roots
+    bookings: dict[str, list[Booking]] = {}
+    buckets: dict[str, list[Booking] | None] = {}  # each account classified once: its list, or None
+    budget_accounts: set[str] = set()
+    foreign: list[tuple[data.Transaction, data.Posting]] = []
+    found: list[Approval] = []
+    errors: list[ModelError] = []
+    transaction, decimal = data.Transaction, Decimal
+    for entry in read:
+        if type(entry) is not transaction:  # an approval record
+            approval, message = _custom_approval(entry)
+            if approval is None:
+                errors.append(ModelError(entry.meta, message, entry))
+            else:
+                found.append(approval)
+            continue
+        approved = APPROVAL_META in (entry.meta or ())
+        date = entry.date
+        for posting in entry.postings:
+            if not approved and posting.meta and APPROVAL_META in posting.meta:
+                approved = True
+            account = posting.account
+            bucket = buckets.get(account, _UNSEEN)
+            if bucket is _UNSEEN:
+                root = _root(account)
+                if root == income_root or root == expenses_root:
+                    budget_accounts.add(account)
+                bucket = buckets[account] = (bookings.setdefault(account, [])
+                                             if root in (income_root, expenses_root, equity_root) else None)
+            if bucket is None:
+                continue
+            units = posting.units
+            if units is None:
+                continue
+            if units.currency == CURRENCY:
+                if type(units.number) is decimal:
+                    bucket.append((date, units.number, entry))
+            elif account in budget_accounts:
+                foreign.append((entry, posting))
+        if approved:
+            _transaction_approvals(entry, expenses_root, found, errors)
+    for bucket in bookings.values():
+        bucket.sort(key=_DATE)  # stable, and already in order for a loaded book
+    return BookPostings(roots, bookings, frozenset(budget_accounts), tuple(foreign), tuple(found), tuple(errors))
+
+
+_UNSEEN: Any = object()  # an account not classified yet
+_DATE = operator.itemgetter(0)  # a Booking's date
 
 
 # ---------------------------------------------------------------- overruns

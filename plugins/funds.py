@@ -38,18 +38,22 @@ from dataclasses import dataclass
 from decimal import Decimal
 from enum import Enum
 
+from beancount.core import account as account_lib
 from beancount.core import amount as amount_lib
 from beancount.core import data
 
 from plugins.budget_model import (
     APPROVAL_META,
     CURRENCY,
+    EQUITY_ROOT,
     EXPENSES_ROOT,
     INCOME_ROOT,
     ZERO,
     Approval,
+    Booking,
     BudgetLine,
     ModelError,
+    book_postings,
     booked_by_quarter,
     is_income,
     natural_amount,
@@ -207,16 +211,17 @@ def actual_funds(
     def total(accounts: Iterable[str]) -> Decimal:
         return sum((cell.amount for a in accounts for cell in booked.get(a, {}).values()), ZERO)
 
-    openings = opening_balances(funds, entries, year)
+    openings = opening_balances(funds, entries, year, options_map)
     return {
         name: FundFigures(fund, openings[name], total(fund.income_lines), total(fund.expense_lines))
         for name, fund in funds.items()
     }
 
 
-def opening_balances(funds: Mapping[str, Fund], entries: Iterable, year: int) -> dict[str, Decimal]:
+def opening_balances(funds: Mapping[str, Fund], entries: Iterable, year: int,
+                     options_map: Mapping | None = None) -> dict[str, Decimal]:
     """What each fund held at the start of the year: its account's balance on 1 January (positive)."""
-    return _openings(_postings_on(funds, entries), year)
+    return _openings(_postings_on(funds, entries, options_map), year)
 
 
 def _openings(fund_postings: Mapping[str, list[Booking]], year: int) -> dict[str, Decimal]:
@@ -229,27 +234,37 @@ def _openings(fund_postings: Mapping[str, list[Booking]], year: int) -> dict[str
     return opening
 
 
-# One EUR posting on an account of interest: (date, number as booked, transaction). A plain
-# tuple: the plugins collect one per posting on a fund or conditional line of the whole book.
-Booking = tuple[datetime.date, Decimal, data.Transaction]
+def _postings_on(
+    accounts: Iterable[str], entries: Iterable, options_map: Mapping | None = None
+) -> dict[str, list[Booking]]:
+    """The EUR postings on each of the accounts, in date order (the book's order within a day).
 
-
-def _postings_on(accounts: Iterable[str], entries: Iterable) -> dict[str, list[Booking]]:
-    """One pass over the entries: the EUR postings on each of the accounts, in date order."""
-    found: dict[str, list[Booking]] = {account: [] for account in accounts}
-    get = found.get
-    transaction = data.Transaction
-    for entry in entries:
-        if type(entry) is not transaction:
-            continue
-        for posting in entry.postings:
-            bucket = get(posting.account)
-            if bucket is not None:
-                units = posting.units
-                if units is not None and units.currency == CURRENCY and isinstance(units.number, Decimal):
-                    bucket.append((entry.date, units.number, entry))
-    for bucket in found.values():
-        bucket.sort(key=_DATE)  # stable: the book's order within a day; already in order after a load
+    From the book's gathered postings (budget_model.book_postings: one pass shared with the
+    budget guard and the reports); an account outside the income, expense and equity roots,
+    which no fund or condition can name, by a pass of its own. Shared lists: never change them.
+    """
+    entries = entries if isinstance(entries, list | tuple) else list(entries)  # read twice below
+    income_root, expenses_root = _roots(options_map)
+    gathered = book_postings(entries, income_root, expenses_root, (options_map or {}).get("name_equity", EQUITY_ROOT))
+    found: dict[str, list[Booking]] = {}
+    others: dict[str, list[Booking]] = {}
+    for account in accounts:
+        if account in gathered.bookings:
+            found[account] = gathered.bookings[account]
+        elif account_lib.root(1, account) in gathered.roots:
+            found[account] = []
+        else:
+            found[account] = others[account] = []
+    if others:
+        for entry in entries:
+            if type(entry) is data.Transaction:
+                for posting in entry.postings:
+                    bucket, units = others.get(posting.account), posting.units
+                    if bucket is not None and units is not None and units.currency == CURRENCY \
+                            and isinstance(units.number, Decimal):
+                        bucket.append((entry.date, units.number, entry))
+        for bucket in others.values():
+            bucket.sort(key=_DATE)
     return found
 
 
@@ -285,7 +300,7 @@ def fund_shortfalls(funds: Mapping[str, Fund], entries: list, options_map: Mappi
     """
     income_root, _ = _roots(options_map)
     lines = [a for fund in funds.values() for a in fund.income_lines + fund.expense_lines]
-    postings = _postings_on([*funds, *lines], entries)
+    postings = _postings_on([*funds, *lines], entries, options_map)
     fund_postings = {name: postings[name] for name in funds}
     openings: dict[int, dict[str, Decimal]] = {}
     found: list[Shortfall] = []
@@ -355,7 +370,7 @@ def condition_met_on(
 ) -> datetime.date | None:
     """The date the condition was met: the first day the income booked on its income line was positive."""
     income_root, _ = _roots(options_map)
-    postings = _postings_on([condition.income_account], entries)[condition.income_account]
+    postings = _postings_on([condition.income_account], entries, options_map)[condition.income_account]
     return _met_on(postings, income_root, condition.income_account)
 
 
@@ -382,7 +397,7 @@ def condition_breaches(
             approved_meta.add(id(approval.meta))
         else:
             pools[approval.account] = pools.get(approval.account, ZERO) + approval.amount
-    postings = _postings_on([*conditions, *(c.income_account for c in conditions.values())], entries)
+    postings = _postings_on([*conditions, *(c.income_account for c in conditions.values())], entries, options_map)
     found: list[Breach] = []
     for name, condition in conditions.items():
         met_on = _met_on(postings[condition.income_account], income_root, condition.income_account)
