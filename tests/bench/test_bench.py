@@ -206,3 +206,23 @@ def test_large_imports_are_consecutive_statements_split_between_days(book, tmp_p
         assert after[0] == before[1]  # each opens with the closing balance of the one before
     for before, after in pairwise(days):
         assert not before & after  # a day is never split over two statements
+
+
+def test_import_rows_judge_the_import_into_large_books_only():
+    """A row per import (the 10k one into a large book first); verdicts bind from 100k postings."""
+    from bench.run import IMPORT_PEAK, IMPORT_RATE, import_rows
+
+    def result(entries, beyond, ratio):
+        return {"entries": entries, "files": 1, "seconds": 1.0, "entries_per_second": entries,
+                "entries_per_second_range": [entries, entries], "entries_per_second_beyond_load": beyond,
+                "entries_per_second_beyond_load_range": [beyond, beyond], "peak_mb": 10.0, "book_peak_mb": 8.0,
+                "peak_ratio": ratio, "peak_ratio_range": [ratio, ratio]}
+
+    report = {"sizes": {
+        "10k": {"postings": 10_000, "import": result(10_000, IMPORT_RATE - 1, IMPORT_PEAK)},
+        "100k": {"postings": 100_000, "import_small": result(10_000, IMPORT_RATE, IMPORT_PEAK),
+                 "import": result(100_000, IMPORT_RATE, IMPORT_PEAK + 0.01)},
+    }}
+    rows = import_rows(report)
+    assert [(row[0], row[1], row[-1]) for row in rows] == [
+        ("10k", "10,000", "(miss)"), ("100k", "10,000", "pass"), ("100k", "100,000", "miss")]
