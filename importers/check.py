@@ -331,16 +331,25 @@ def _balance_errors(book: Book, touched: set[str], new_balances: list, new_days:
 
     # Per asserted account and currency: the day's total of the postings below it.
     days: dict[tuple[str, str], dict] = collections.defaultdict(lambda: collections.defaultdict(Decimal))
-    transaction = data.Transaction
-    for entry in book.entries:
-        if type(entry) is transaction:
-            for posting in entry.postings:
-                # toward.get first: a call per posting of the whole book was most of this loop's cost
-                accounts = toward.get(posting.account)
-                for account in targets(posting.account) if accounts is None else accounts:
-                    units = posting.units
-                    assert units is not None            # the loaded book is booked
-                    days[(account, units.currency)][entry.date] += units.number
+    # Per (posted account, currency): the day totals it adds to (a lookup per posting of the
+    # whole book instead of a call and a new key; this loop is a fixed cost of every import).
+    into_of: dict[tuple[str, str], list[dict]] = {}
+    for entry in book.by_type[data.Transaction]:
+        date = entry.date
+        for posting in entry.postings:
+            accounts = toward.get(posting.account)
+            if accounts is None:
+                accounts = targets(posting.account)
+            if not accounts:
+                continue
+            units = posting.units
+            assert units is not None                    # the loaded book is booked
+            key = (posting.account, units.currency)
+            adds_to = into_of.get(key)
+            if adds_to is None:
+                adds_to = into_of[key] = [days[(account, units.currency)] for account in accounts]
+            for day_totals in adds_to:
+                day_totals[date] += units.number
     for new_totals in new_days:
         for (posted, currency), by_day in new_totals.items():
             for account in targets(posted):

@@ -226,3 +226,13 @@ def test_import_rows_judge_the_import_into_large_books_only():
     rows = import_rows(report)
     assert [(row[0], row[1], row[-1]) for row in rows] == [
         ("10k", "10,000", "(miss)"), ("100k", "10,000", "pass"), ("100k", "100,000", "miss")]
+
+
+def test_targets_the_issue_states_at_100k_bind_there_and_are_shown_in_brackets_above():
+    from bench.run import target_of
+
+    assert target_of("plugins", "cold", 100_000) == (1.03, True)
+    assert target_of("plugins", "cold", 1_000_000) == (1.03, False)
+    assert target_of("report", "cold", 1_000_000) == (1.5, False)
+    assert target_of("report", "warm", 1_000_000) == (0.5, True)  # "at 100k and at 1M"
+    assert target_of("report", "warm", 10_000) == (1.0, True)
