@@ -94,7 +94,7 @@ board: setup
 #                                      synthetic books of 1k, 10k and 100k postings: tables of ratios,
 #                                      import throughput and growth (README: "Performance")
 # make bench SIZES=1k,10k,100k,1M      the full run, up to a million postings
-# make bench ROUNDS=1                  one round per measurement instead of the median of 5
+# make bench ROUNDS=1                  one round per measurement instead of the median of 7
 # make bench README=1                  also write the tables into README.md
 # Installs Debian's hledger first when it is missing (as root, or through sudo).
 SIZES ?= 1k,10k,100k
