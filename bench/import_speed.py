@@ -85,6 +85,7 @@ def _own_cpu(stderr: str) -> tuple[float, float] | None:
 def _child(argv: list[str]) -> tuple[float, float, int, str]:
     """(CPU seconds, peak MB, exit status, standard error) of a child process, cold cache."""
     env = dict(os.environ, BEANCOUNT_DISABLE_LOAD_CACHE="1", BOOKS_CACHE="off", LC_ALL="C.UTF-8")
+    env.pop("PYTHONDONTWRITEBYTECODE", None)  # the compiled modules kept, as on the treasurer's machine
     with tempfile.TemporaryFile() as err:
         process = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=err, stdin=subprocess.DEVNULL,
                                    env=env, cwd=REPO)
@@ -112,6 +113,7 @@ def measure_import(book: Book, entries: int, out: Path, rounds: int = 1) -> dict
     load = [PYTHON, "-c", LOAD_BOOK, str(book.main)]
     extract = [PYTHON, "-c", IMPORT.replace("{CPU_MARK}", CPU_MARK), "extract", "-e", str(book.main),
                "--regels", str(rules), "--any-year", str(folder)]
+    _child([PYTHON, "-c", "import importers.cli, books.loader"])  # a warm-up: the modules compiled once
     samples: dict[str, list[tuple[float, float]]] = {"book": [], "import": []}
     own: list[float] = []  # per round: the import process's CPU beyond its own book load
     for round_number in range(rounds):

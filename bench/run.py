@@ -128,6 +128,10 @@ class Result:
 
 def environment() -> dict[str, str]:
     env = dict(os.environ)
+    # As on the treasurer's machine, Python keeps the compiled modules (.pyc) that the warm-up
+    # round writes: a shell that says PYTHONDONTWRITEBYTECODE would have every measured run of
+    # ours compile the project's modules again, while Beancount's and hledger's are compiled once.
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
     env["BEANCOUNT_DISABLE_LOAD_CACHE"] = "1"
     env["PYTHONPATH"] = str(REPO) + os.pathsep + env.get("PYTHONPATH", "")
     env.setdefault("LC_ALL", "C.UTF-8")
