@@ -49,14 +49,8 @@ def collector_paused(function: F) -> F:
 
     @functools.wraps(function)
     def paused(*args, **kwargs):
-        was_enabled = gc.isenabled()
-        gc.disable()
-        try:
+        with collector_off():
             return function(*args, **kwargs)
-        finally:
-            if was_enabled:
-                gc.freeze()
-                gc.enable()
 
     return paused  # type: ignore[return-value]
 

@@ -68,7 +68,6 @@ from plugins.budget_book import GUARD, load_budget_book, parse_guard_config
 from plugins.budget_model import (
     APPROVAL_META,
     CURRENCY,
-    EQUITY_ROOT,
     QUARTERS,
     ZERO,
     BookPostings,
@@ -81,7 +80,7 @@ from plugins.budget_model import (
     quarter_end,
     quarter_of,
     quarter_start,
-    book_postings,
+    book_postings_of,
 )
 from plugins.config import ConfigError
 from plugins.errors import OverrunError, UnbudgetedError, first_and_more
@@ -116,9 +115,8 @@ def budget_guard(entries, options_map, config_str=None):
     if not lines:
         return entries, errors
 
-    income_root = options_map.get("name_income", "Inkomsten")
-    expenses_root = options_map.get("name_expenses", "Uitgaven")
-    gathered = book_postings(entries, income_root, expenses_root, options_map.get("name_equity", EQUITY_ROOT))
+    gathered = book_postings_of(entries, options_map)
+    income_root = gathered.roots[0]
     approvals, approval_errors = gathered.approvals, gathered.approval_errors
     errors.extend(BudgetGuardError(e.source, e.message, e.entry) for e in approval_errors)
     for approval in approvals:

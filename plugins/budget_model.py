@@ -421,6 +421,12 @@ def book_postings(entries: Iterable, income_root: str = INCOME_ROOT, expenses_ro
     return gathered
 
 
+def book_postings_of(entries: Iterable, options_map: Mapping | None) -> BookPostings:
+    """book_postings with the book's own root names (its options; the defaults without them)."""
+    income_root, expenses_root = _roots(options_map)
+    return book_postings(entries, income_root, expenses_root, (options_map or {}).get("name_equity", EQUITY_ROOT))
+
+
 def _same_objects(kept: list, read: list) -> bool:
     """The very same objects in the same order: by identity only (`==` would compare an equal
     book loaded again value by value, slower than gathering it afresh)."""

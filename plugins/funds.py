@@ -53,7 +53,7 @@ from plugins.budget_model import (
     Booking,
     BudgetLine,
     ModelError,
-    book_postings,
+    book_postings_of,
     booked_by_quarter,
     is_income,
     natural_amount,
@@ -244,8 +244,7 @@ def _postings_on(
     which no fund or condition can name, by a pass of its own. Shared lists: never change them.
     """
     entries = entries if isinstance(entries, list | tuple) else list(entries)  # read twice below
-    income_root, expenses_root = _roots(options_map)
-    gathered = book_postings(entries, income_root, expenses_root, (options_map or {}).get("name_equity", EQUITY_ROOT))
+    gathered = book_postings_of(entries, options_map)
     found: dict[str, list[Booking]] = {}
     others: dict[str, list[Booking]] = {}
     for account in accounts:
@@ -506,5 +505,5 @@ def _roots(options_map: Mapping | None) -> tuple[str, str]:
 
 
 def _fund_parent(options_map: Mapping | None) -> str:
-    equity = (options_map or {}).get("name_equity", "Vermogen")
+    equity = (options_map or {}).get("name_equity", EQUITY_ROOT)
     return equity + FUND_PARENT[len("Vermogen") :]
